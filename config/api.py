@@ -1,0 +1,110 @@
+"""The JSON API at /api/v1/: one NinjaAPI, a router per app, one error shape {"code", "detail"}."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from linli.accounts.errors import AccountsError
+from linli.accounts.services import api_token_authenticate
+from linli.core.errors import CoreError, CoreErrorCode, LinliError
+
+log = logging.getLogger("linli.api")
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer ll_…` for apps and devices."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> object | None:
+        try:
+            user = api_token_authenticate(key=token)
+        except AccountsError:
+            return None
+        request.user = user
+        return user
+
+
+class TokenHeader(APIKeyHeader):
+    """`X-Api-Token: ll_…` for clients that cannot set Authorization."""
+
+    param_name = "X-Api-Token"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> object | None:
+        return TokenAuth().authenticate(request, key or "")
+
+
+AUTH = [django_auth, TokenAuth(), TokenHeader()]
+
+api = NinjaAPI(
+    title="邻里 linli API",
+    version="1",
+    description="Community commerce for the 15-minute living circle. Errors: {code, detail}.",
+    urls_namespace="api",
+    auth=AUTH,
+)
+
+
+def _error(request: HttpRequest, err: LinliError) -> HttpResponse:
+    return api.create_response(request, err.as_dict(), status=err.status)
+
+
+@api.exception_handler(LinliError)
+def linli_error(request: HttpRequest, exc: LinliError) -> HttpResponse:
+    return _error(request, exc)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = exc.errors or []
+    if any(e.get("type") == "json_invalid" for e in errors if isinstance(e, dict)):
+        return _error(request, CoreError(CoreErrorCode.MALFORMED_JSON))
+    parts = []
+    for e in errors[:5]:
+        if isinstance(e, dict):
+            loc = ".".join(str(x) for x in e.get("loc", []) if x not in ("body", "payload"))
+            parts.append(f"{loc}: {e.get('msg', '')}".strip(": "))
+    return _error(request, CoreError(CoreErrorCode.INVALID_INPUT, reason="; ".join(parts)))
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, CoreError(CoreErrorCode.NOT_AUTHENTICATED))
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, CoreError(CoreErrorCode.NOT_FOUND))
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def does_not_exist(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, CoreError(CoreErrorCode.NOT_FOUND))
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and "parse" in str(exc).lower():
+        return _error(request, CoreError(CoreErrorCode.MALFORMED_JSON))
+    code = {
+        401: CoreErrorCode.NOT_AUTHENTICATED,
+        403: CoreErrorCode.PERMISSION_DENIED,
+        404: CoreErrorCode.NOT_FOUND,
+        429: CoreErrorCode.RATE_LIMITED,
+    }.get(exc.status_code, CoreErrorCode.INVALID_INPUT)
+    return _error(request, CoreError(code, reason=str(exc)))
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.exception("unhandled API error on %s", request.path)
+    return _error(request, CoreError(CoreErrorCode.SERVER_ERROR))
+
+
+api.add_router("/accounts/", "linli.accounts.api.router")
+api.add_router("/shops/", "linli.shops.api.router")
+api.add_router("/community/", "linli.community.api.router")

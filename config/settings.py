@@ -1,0 +1,166 @@
+"""linli settings: one file, every deploy-time value from the environment (healthchecks style).
+
+Defaults give a working demo on SQLite with no services. Production sets DJANGO_DEBUG=False,
+DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and REDIS_URL.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEV_SECRET = "linli-dev-insecure-secret-key-change-me"
+
+
+def envbool(name: str, default: str) -> bool:
+    """Read a boolean strictly: only True/False (any case) or 1/0 are accepted."""
+    value = os.getenv(name, default).strip().lower()
+    if value in ("true", "1"):
+        return True
+    if value in ("false", "0"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be True or False, got {value!r}")
+
+
+def envint(name: str, default: int) -> int:
+    try:
+        return int(os.getenv(name, str(default)))
+    except ValueError as e:
+        raise ImproperlyConfigured(f"{name} must be an integer") from e
+
+
+DEBUG = envbool("DJANGO_DEBUG", "True")
+SECRET_KEY = os.getenv("DJANGO_SECRET_KEY", DEV_SECRET)
+ALLOWED_HOSTS = [
+    h for h in os.getenv("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
+]
+CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+if not DEBUG and (SECRET_KEY == DEV_SECRET or len(SECRET_KEY) < 32):
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG is off: set DJANGO_SECRET_KEY to a real secret of at least 32 characters."
+    )
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",
+    "linli.core",
+    "linli.accounts",
+    "linli.community",
+    "linli.shops",
+    "linli.planning",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "linli.core.middleware.LinliErrorMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "linli.core.context_processors.linli",
+            ],
+        },
+    }
+]
+
+# Database: SQLite (WAL, IMMEDIATE transactions so writers serialise at BEGIN) unless DATABASE_URL.
+DATABASE_URL = os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "linli.accounts.backends.PhonePasswordBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+REDIS_URL = os.getenv("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Celery: Redis broker when REDIS_URL is set, otherwise tasks run eagerly in-process.
+CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", REDIS_URL) or "memory://"
+CELERY_RESULT_BACKEND = os.getenv("CELERY_RESULT_BACKEND", REDIS_URL) or "cache+memory://"
+CELERY_TASK_ALWAYS_EAGER = not (os.getenv("CELERY_BROKER_URL") or REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = "Asia/Shanghai"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.getenv("LINLI_MEDIA_ROOT", str(BASE_DIR / "media")))
+
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"linli": {"handlers": ["console"], "level": os.getenv("LINLI_LOG_LEVEL", "INFO")}},
+}
+
+# --- linli domain settings (DOMAIN.md numbers are defaults here, not constants in code) ---
+# SMS login: which backend delivers codes; "console" prints them (demo, tests).
+LINLI_SMS_BACKEND = os.getenv("LINLI_SMS_BACKEND", "linli.accounts.sms.ConsoleSmsBackend")
+LINLI_SMS_CODE_TTL_SECONDS = envint("LINLI_SMS_CODE_TTL_SECONDS", 300)
+LINLI_SMS_MAX_SENDS_PER_HOUR = envint("LINLI_SMS_MAX_SENDS_PER_HOUR", 5)
+LINLI_SMS_MAX_WRONG_TRIES = envint("LINLI_SMS_MAX_WRONG_TRIES", 5)
+LINLI_SMS_LOCKOUT_SECONDS = envint("LINLI_SMS_LOCKOUT_SECONDS", 3600)
+# Walking speed (km/h) and circle size (minutes) for the 15-minute engine.
+LINLI_WALK_SPEED_KMH = float(os.getenv("LINLI_WALK_SPEED_KMH", "4.5"))
+LINLI_CIRCLE_MINUTES = envint("LINLI_CIRCLE_MINUTES", 15)

@@ -1,0 +1,198 @@
+"""Writes for accounts: SMS codes and login, registration, roles, API tokens, consent."""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from linli.accounts.errors import AccountsError, AccountsErrorCode
+from linli.accounts.models import (
+    ApiToken,
+    Consent,
+    ConsentRecord,
+    LoginThrottle,
+    Role,
+    RoleGrant,
+    SmsCode,
+    User,
+)
+from linli.accounts.sms import get_backend
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def phone_normalize(raw: str) -> str:
+    """Accept '+86 138 0013 8000', '138-0013-8000' …; return 11 digits or raise phone_invalid."""
+    digits = re.sub(r"[\s\-()]", "", raw or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    if not _MOBILE.match(digits):
+        raise AccountsError(AccountsErrorCode.PHONE_INVALID)
+    return digits
+
+
+def _check_not_locked(throttle: LoginThrottle) -> None:
+    if throttle.locked_until and throttle.locked_until > timezone.now():
+        until = timezone.localtime(throttle.locked_until).strftime("%H:%M")
+        raise AccountsError(AccountsErrorCode.LOCKED_OUT, until=until)
+
+
+@transaction.atomic
+def sms_code_send(*, phone: str, purpose: str = "login") -> SmsCode:
+    """Send a 6-digit code. Login codes only go to registered phones; at most N sends per hour.
+
+    The per-phone throttle row is locked first so parallel requests count sends one at a time.
+    """
+    phone = phone_normalize(phone)
+    exists = User.objects.filter(phone=phone, is_active=True).exists()
+    if purpose == "login" and not exists:
+        raise AccountsError(AccountsErrorCode.PHONE_UNKNOWN)
+    if purpose == "register" and exists:
+        raise AccountsError(AccountsErrorCode.PHONE_TAKEN)
+    throttle, _ = LoginThrottle.objects.get_or_create(phone=phone)
+    throttle = LoginThrottle.objects.select_for_update().get(pk=throttle.pk)
+    _check_not_locked(throttle)
+    now = timezone.now()
+    limit = settings.LINLI_SMS_MAX_SENDS_PER_HOUR
+    if (
+        SmsCode.objects.filter(phone=phone, created_at__gt=now - timedelta(hours=1)).count()
+        >= limit
+    ):
+        raise AccountsError(AccountsErrorCode.SMS_TOO_MANY, limit=limit)
+    code = f"{secrets.randbelow(10**6):06d}"
+    ttl = settings.LINLI_SMS_CODE_TTL_SECONDS
+    sms = SmsCode.objects.create(
+        phone=phone,
+        code_hash=SmsCode.hash(phone, code),
+        purpose=purpose,
+        created_at=now,
+        expires_at=now + timedelta(seconds=ttl),
+    )
+    minutes = ttl // 60
+    get_backend().send(
+        phone, f"【邻里】验证码 {code}，{minutes} 分钟内有效。Your linli code is {code}."
+    )
+    return sms
+
+
+def _register_failure(throttle: LoginThrottle) -> int:
+    """Count a wrong try; lock the phone when the limit is reached. Returns tries left."""
+    LoginThrottle.objects.filter(pk=throttle.pk).update(failed_count=F("failed_count") + 1)
+    throttle.refresh_from_db()
+    left = settings.LINLI_SMS_MAX_WRONG_TRIES - throttle.failed_count
+    if left <= 0:
+        throttle.locked_until = timezone.now() + timedelta(
+            seconds=settings.LINLI_SMS_LOCKOUT_SECONDS
+        )
+        throttle.failed_count = 0
+        throttle.save(update_fields=["locked_until", "failed_count"])
+    return max(left, 0)
+
+
+def sms_code_verify(*, phone: str, code: str, purpose: str = "login") -> None:
+    """Consume a valid code or raise. Wrong tries are counted even though the caller fails."""
+    phone = phone_normalize(phone)
+    with transaction.atomic():
+        throttle, _ = LoginThrottle.objects.get_or_create(phone=phone)
+        throttle = LoginThrottle.objects.select_for_update().get(pk=throttle.pk)
+        _check_not_locked(throttle)
+        now = timezone.now()
+        latest = (
+            SmsCode.objects.filter(phone=phone, purpose=purpose, used_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        given = SmsCode.hash(phone, (code or "").strip())
+        if latest is not None and hmac.compare_digest(latest.code_hash, given):
+            if latest.expires_at <= now:
+                raise AccountsError(AccountsErrorCode.SMS_CODE_EXPIRED)
+            # Single use even under a race: only one UPDATE finds used_at still empty.
+            if SmsCode.objects.filter(pk=latest.pk, used_at__isnull=True).update(used_at=now):
+                LoginThrottle.objects.filter(pk=throttle.pk).update(failed_count=0)
+                return
+        left = _register_failure(throttle)
+    if left == 0:
+        raise AccountsError(AccountsErrorCode.LOCKED_OUT, until="…")
+    raise AccountsError(AccountsErrorCode.SMS_CODE_WRONG, left=left)
+
+
+def sms_login(*, phone: str, code: str) -> User:
+    """Verify the code and return the account to log in."""
+    sms_code_verify(phone=phone, code=code, purpose="login")
+    return User.objects.get(phone=phone_normalize(phone))
+
+
+def resident_register(*, phone: str, code: str, display_name: str) -> User:
+    """Create a resident account from a verified phone."""
+    sms_code_verify(phone=phone, code=code, purpose="register")
+    phone = phone_normalize(phone)
+    with transaction.atomic():
+        if User.objects.filter(phone=phone).exists():
+            raise AccountsError(AccountsErrorCode.PHONE_TAKEN)
+        user = user_create(phone=phone, display_name=display_name, roles=[Role.RESIDENT])
+    return user
+
+
+@transaction.atomic
+def user_create(
+    *,
+    phone: str | None,
+    display_name: str,
+    roles: list[str],
+    username: str | None = None,
+    password: str | None = None,
+) -> User:
+    """Create a person with roles. Phone is normalised; username defaults to the phone."""
+    phone = phone_normalize(phone) if phone else None
+    user = User(username=username or phone or display_name, phone=phone, display_name=display_name)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    for role in roles:
+        role_grant(user=user, role=role)
+    return user
+
+
+def role_grant(*, user: User, role: str) -> None:
+    if role not in Role.values:
+        raise ValueError(f"unknown role {role!r}")
+    RoleGrant.objects.get_or_create(user=user, role=role)
+    user.__dict__.pop("_role_cache", None)
+
+
+def api_token_create(*, user: User, name: str) -> str:
+    """Return a new bearer token key (shown once)."""
+    key = ApiToken.new_key()
+    ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash(key), prefix=key[:8])
+    return key
+
+
+def api_token_authenticate(*, key: str) -> User:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash(key), revoked=False, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        raise AccountsError(AccountsErrorCode.TOKEN_INVALID)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
+
+
+def consent_set(*, user: User, kind: str, granted: bool) -> ConsentRecord:
+    """Record a grant or a withdrawal; the newest record is the one in force."""
+    if kind not in Consent.values:
+        raise ValueError(f"unknown consent {kind!r}")
+    return ConsentRecord.objects.create(user=user, kind=kind, granted=granted)

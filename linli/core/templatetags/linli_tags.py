@@ -1,0 +1,21 @@
+from django import template
+
+from linli.core.money import format_fen
+
+register = template.Library()
+
+
+@register.filter
+def fen(value: int | None) -> str:
+    """{{ price_fen|fen }} -> ¥12.50"""
+    return "" if value is None else format_fen(int(value))
+
+
+@register.filter
+def minutes(value: float | None) -> str:
+    """Walking minutes, rounded up to whole minutes as people say them."""
+    if value is None:
+        return "—"
+    import math
+
+    return str(max(1, math.ceil(float(value))))
