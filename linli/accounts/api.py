@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Router
+from ninja import Router, Status
 
 from linli.accounts import selectors, services
 from linli.accounts.models import Consent, User
@@ -51,12 +51,12 @@ def sms_login(request: HttpRequest, payload: SmsLoginIn) -> MeOut:
 
 
 @router.post("/register", response={201: MeOut}, auth=None)
-def register(request: HttpRequest, payload: RegisterIn) -> tuple[int, MeOut]:
+def register(request: HttpRequest, payload: RegisterIn) -> Status[MeOut]:
     user = services.resident_register(
         phone=payload.phone, code=payload.code, display_name=payload.display_name
     )
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    return 201, _me(user)
+    return Status(201, _me(user))
 
 
 @router.get("/me", response=MeOut)
@@ -65,10 +65,10 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.post("/tokens", response={201: TokenOut})
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenOut]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenOut]:
     """Create a bearer token for an app; the key is shown once."""
     key = services.api_token_create(user=request.user, name=payload.name)  # type: ignore[arg-type]
-    return 201, TokenOut(token=key)
+    return Status(201, TokenOut(token=key))
 
 
 @router.post("/consents", response=dict[str, bool])

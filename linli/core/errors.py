@@ -47,7 +47,7 @@ class CoreErrorCode(ErrorCodes):
 class LinliError(Exception):
     """Raised by services; carries a code and formats its message in either language."""
 
-    def __init__(self, code: ErrorCodes, **params: Any) -> None:
+    def __init__(self, code: ErrorCodes, /, **params: Any) -> None:
         self.code = code
         self.params = params
         super().__init__(self.message("en"))

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from linli.accounts.models import Role, User
 from linli.core.errors import CoreError, CoreErrorCode
@@ -83,7 +83,7 @@ def my_outlets(request: HttpRequest) -> list[OutletOut]:
 
 
 @router.post("/merchants", response={201: MerchantOut})
-def merchant_register(request: HttpRequest, payload: MerchantIn) -> tuple[int, Merchant]:
+def merchant_register(request: HttpRequest, payload: MerchantIn) -> Status[Merchant]:
     """Register a merchant owned by the caller; the USCC is checked (GB 32100)."""
     user: User = request.user  # type: ignore[assignment]
     if payload.kind not in Merchant.Kind.values:
@@ -100,13 +100,13 @@ def merchant_register(request: HttpRequest, payload: MerchantIn) -> tuple[int, M
     from linli.accounts.services import role_grant
 
     role_grant(user=user, role=Role.SHOP_OWNER)
-    return 201, merchant
+    return Status(201, merchant)
 
 
 @router.post("/merchants/{merchant_id}/licences", response={201: LicenceOut})
 def licence_add(
     request: HttpRequest, merchant_id: int, payload: LicenceIn
-) -> tuple[int, LicenceOut]:
+) -> Status[LicenceOut]:
     user: User = request.user  # type: ignore[assignment]
     merchant = selectors.merchant_list_for_user(user=user).filter(pk=merchant_id).first()
     if merchant is None:
@@ -124,4 +124,4 @@ def licence_add(
         valid_from=payload.valid_from,
         outlet=outlet,
     )
-    return 201, _licence_out(lic)
+    return Status(201, _licence_out(lic))
