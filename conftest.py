@@ -38,7 +38,9 @@ def sms_outbox() -> list[tuple[str, str]]:
 @pytest.fixture
 def community(db):
     from linli.community.models import Building, Community, Household
+    from linli.shops.services import business_formats_sync
 
+    business_formats_sync()  # transactional tests flush the rows the data migration wrote
     c = Community.objects.create(
         name="望京西园社区",
         name_en="Wangjing Xiyuan",
