@@ -131,7 +131,13 @@ def _values(raw: str) -> list[str]:
 
 
 def format_for_tags(tags: Mapping[str, str]) -> str | None:
-    """Return the slug of the first format in `MATCH_ORDER` whose tags match, else None."""
+    """Return the slug of the first format in `MATCH_ORDER` whose tags match, else None.
+
+    Only objects with an outlet key (shop, amenity, …) are outlets: a bare `cuisine=*` or
+    `social_facility:for=*` refines a shop or amenity, it does not make one.
+    """
+    if not any(k in tags for k in OUTLET_KEYS):
+        return None
     for slug in MATCH_ORDER:
         for key, value in FORMATS_BY_SLUG[slug].osm_tags:
             raw = tags.get(key)

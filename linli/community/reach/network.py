@@ -1,7 +1,7 @@
 """The walking graph in a local metric CRS, and snapping of points onto its edges.
 
-Nodes are projected with an azimuthal equidistant projection centred on the data, whose scale
-error stays below 1e-6 within 15 km of the centre, so planar geometry is metric geometry.
+Nodes are projected with a spherical azimuthal equidistant projection centred on the data,
+whose scale error stays below 1e-6 within 15 km of the centre, so planar geometry is metric.
 Edge weights are the reader's haversine lengths; duplicate edges (two ways sharing a segment)
 keep the shortest, since `scipy.sparse` would otherwise add them up.
 
@@ -23,6 +23,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from .errors import ReachError
+from .geo import EARTH_RADIUS_M
 from .osm import OsmData
 
 FloatArray = npt.NDArray[np.float64]
@@ -63,7 +64,9 @@ class WalkNetwork:
         self.lon = np.asarray(lon, dtype=np.float64)
         self.n_nodes = len(self.lat)
         lat0, lon0 = float(np.mean(self.lat)), float(np.mean(self.lon))
-        aeqd = f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +datum=WGS84 +units=m +no_defs"
+        # On the same sphere as haversine, so snap offsets and edge lengths agree and planar
+        # distances are never shorter than great-circle ones (AEQD scale ≥ 1).
+        aeqd = f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +R={EARTH_RADIUS_M} +units=m +no_defs"
         self._fwd = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
         self._inv = Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True)
         self.x, self.y = self.project(self.lat, self.lon)
