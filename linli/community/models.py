@@ -30,6 +30,8 @@ class Community(models.Model):
 class Building(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="buildings")
     osm_id = models.BigIntegerField(null=True, blank=True)
+    # "w" (way) or "r" (relation): OSM ids are only unique per type.
+    osm_type = models.CharField(max_length=1, blank=True, default="")
     name = models.CharField(_("name"), max_length=80, blank=True)
     lat = models.FloatField()
     lon = models.FloatField()
@@ -43,9 +45,9 @@ class Building(models.Model):
         verbose_name_plural = _("buildings")
         constraints = [
             models.UniqueConstraint(
-                fields=["community", "osm_id"],
+                fields=["community", "osm_type", "osm_id"],
                 condition=models.Q(osm_id__isnull=False),
-                name="unique_building_osm_id",
+                name="unique_building_osm",
             ),
             models.CheckConstraint(
                 condition=models.Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180),
@@ -55,6 +57,46 @@ class Building(models.Model):
 
     def __str__(self) -> str:
         return self.name or f"#{self.osm_id or self.pk}"
+
+
+class StreetNetwork(models.Model):
+    """A community's walking graph in a compact, portable form, plus GeoJSON for its map.
+
+    `arrays` is an `.npz` (numpy) blob: lat, lon, edge_u, edge_v, edge_length_m. `digest` (sha256
+    of the blob) is part of the per-process cache key, so a re-import reloads the engine.
+    """
+
+    community = models.OneToOneField(
+        Community, on_delete=models.CASCADE, related_name="street_network"
+    )
+    arrays = models.BinaryField()
+    digest = models.CharField(max_length=64)
+    node_count = models.PositiveIntegerField(default=0)
+    edge_count = models.PositiveIntegerField(default=0)
+    streets_geojson = models.JSONField(default=dict)
+    buildings_geojson = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("street network")
+        verbose_name_plural = _("street networks")
+
+
+class BuildingReach(models.Model):
+    """Precomputed walking minutes from a residential building to the nearest outlet of a format.
+
+    `format` is a slug of `linli.core.formats` (not a foreign key: community sits below shops).
+    `minutes` is null when the community has no reachable outlet of that format.
+    """
+
+    building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="reach")
+    format = models.CharField(max_length=40)
+    minutes = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["building", "format"], name="unique_building_reach")
+        ]
 
 
 class Household(models.Model):

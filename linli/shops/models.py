@@ -42,8 +42,17 @@ class Merchant(models.Model):
         SINGLE = "single", _("Single shop")
         CHAIN = "chain", _("Chain")
 
+    class Source(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        OSM = "osm", _("OpenStreetMap")
+
     name = models.CharField(_("name"), max_length=80)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.SINGLE)
+    # OSM-sourced merchants are map entries, not registered businesses: they have no USCC
+    # until the owner claims the shop and registers it.
+    source = models.CharField(
+        _("source"), max_length=12, choices=Source.choices, default=Source.REGISTERED
+    )
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     uscc_legacy = models.BooleanField(
         _("legacy code"), default=False, help_text=_("Accepted although its check digit fails")
