@@ -1,12 +1,13 @@
 """Walking time to the nearest outlet of each format: one multi-source Dijkstra per format.
 
-Every source point (an outlet snapped onto edge u–v at fraction t, off-network distance o)
-becomes a virtual node with two outgoing arcs: to u with weight o + t·L and to v with weight
-o + (1−t)·L. The virtual rows are appended to the CSR arrays (no matrix rebuild), and
-`scipy.sparse.csgraph.dijkstra(..., min_only=True)` returns, for every node, the distance to
-the nearest source and which source it was. A target on edge u–v at t' then costs
-o' + min(d[u] + t'·L, d[v] + (1−t')·L), or the direct walk along the edge when a source lies
-on the same edge. Unreachable (another connected component) stays NaN — never 0 or inf.
+Every source point (an outlet snapped onto a street segment, off-network distance o) becomes
+a virtual node with two outgoing arcs to the junctions A and B that end its chain of
+segments (see `contract.py`): o + p and o + (L − p), p being its position along the chain of
+length L. The virtual rows are appended to the CSR arrays (no matrix rebuild), and
+`scipy.sparse.csgraph.dijkstra(..., min_only=True)` returns, for every junction, the distance
+to the nearest source and which source it was. A target at position p' on a chain then costs
+o' + min(d[A] + p', d[B] + L − p'), or the direct walk along the chain when a source lies on
+the same chain. Unreachable (another connected component) stays NaN — never 0 or inf.
 """
 
 from __future__ import annotations
@@ -99,6 +100,21 @@ def group_min(keys: IntArray, values: FloatArray, n: int) -> tuple[FloatArray, I
     return out, pos
 
 
+def _append_sources(base: sp.csr_matrix, col_a: IntArray, col_b: IntArray, w_a: FloatArray,
+                    w_b: FloatArray) -> sp.csr_matrix:
+    """`base` plus one outgoing-only virtual row per source (arcs to col_a and col_b).
+
+    Built by concatenating CSR arrays, so it costs O(nnz) copies and no sorting.
+    """
+    k = len(col_a)
+    indptr = np.concatenate([base.indptr, base.indptr[-1] + 2 * np.arange(1, k + 1)])
+    indices = np.concatenate([base.indices, np.column_stack([col_a, col_b]).ravel()])
+    data = np.concatenate([base.data, np.maximum(np.column_stack([w_a, w_b]), MIN_WEIGHT_M)
+                           .ravel()])
+    n = base.shape[0] + k
+    return sp.csr_matrix((data, indices.astype(base.indices.dtype), indptr), shape=(n, n))
+
+
 class ReachEngine:
     """Shortest walking distances on a `WalkNetwork`; all heavy work is vectorised."""
 
@@ -107,56 +123,54 @@ class ReachEngine:
         self.speed_kmh = speed_kmh
         metres_per_minute(speed_kmh)  # validate early
 
-    def _graph_with_sources(self, src: Snapped) -> sp.csr_matrix:
-        """Base CSR plus one outgoing-only virtual row per source, by array concatenation."""
-        net, g = self.net, self.net.graph
-        k = len(src)
-        u, v = net.u[src.edge], net.v[src.edge]
-        length = net.length[src.edge]
-        w = np.column_stack([src.off_m + src.t * length, src.off_m + (1 - src.t) * length])
-        indptr = np.concatenate([g.indptr, g.indptr[-1] + 2 * np.arange(1, k + 1)])
-        indices = np.concatenate([g.indices, np.column_stack([u, v]).ravel()])
-        data = np.concatenate([g.data, np.maximum(w, MIN_WEIGHT_M).ravel()])
-        n = net.n_nodes + k
-        return sp.csr_matrix((data, indices.astype(g.indices.dtype), indptr), shape=(n, n))
+    def _chain_pos(self, s: Snapped) -> tuple[IntArray, FloatArray]:
+        """Chain of each snapped point and its position along the chain in metres."""
+        c = self.net.contracted
+        pu, pv = c.pos_u[s.edge], c.pos_v[s.edge]
+        return c.chain_of_edge[s.edge], pu + s.t * (pv - pu)
 
     def distances(self, src: Snapped, tgt: Snapped, limit_m: float = np.inf
                   ) -> tuple[FloatArray, IntArray]:
         """Metres from each target to its nearest source and that source's index.
 
-        Unreachable targets (or beyond `limit_m`) get inf and -1.
+        Runs on the junction graph: a point at position p of a chain of length L between
+        junctions A and B is joined to A by p and to B by L − p. Unreachable targets (or
+        beyond `limit_m`) get inf and -1.
         """
         n_t = len(tgt)
         if len(src) == 0 or n_t == 0:
             return np.full(n_t, np.inf), np.full(n_t, -1, dtype=np.int64)
-        net = self.net
-        graph = self._graph_with_sources(src)
-        virt = net.n_nodes + np.arange(len(src))
-        dist, _, origin = dijkstra(graph, directed=True, indices=virt, min_only=True,
-                                   return_predecessors=True, limit=limit_m)
-        origin = np.where(origin >= 0, origin - net.n_nodes, -1)
-        u, v, length = net.u[tgt.edge], net.v[tgt.edge], net.length[tgt.edge]
-        via_u = dist[u] + tgt.t * length
-        via_v = dist[v] + (1 - tgt.t) * length
-        best = np.minimum(via_u, via_v) + tgt.off_m
-        who = np.where(via_u <= via_v, origin[u], origin[v])
+        c = self.net.contracted
+        s_ch, s_pos_m = self._chain_pos(src)
+        t_ch, t_pos = self._chain_pos(tgt)
+        graph = _append_sources(c.graph, c.chain_a[s_ch], c.chain_b[s_ch],
+                                src.off_m + s_pos_m, src.off_m + c.chain_len[s_ch] - s_pos_m)
+        n_j = c.n_junctions
+        dist, _, origin = dijkstra(graph, directed=True, indices=n_j + np.arange(len(src)),
+                                   min_only=True, return_predecessors=True, limit=limit_m)
+        origin = np.where(origin >= 0, origin - n_j, -1)
+        a, b = c.chain_a[t_ch], c.chain_b[t_ch]
+        via_a = dist[a] + t_pos
+        via_b = dist[b] + (c.chain_len[t_ch] - t_pos)
+        best = np.minimum(via_a, via_b) + tgt.off_m
+        who = np.where(via_a <= via_b, origin[a], origin[b])
 
-        # Source and target on the same edge: the walk along the edge between them.
-        order = np.argsort(src.edge, kind="stable")
-        s_edge = src.edge[order]
-        lo = np.searchsorted(s_edge, tgt.edge, side="left")
-        hi = np.searchsorted(s_edge, tgt.edge, side="right")
+        # Source and target on the same chain: the direct walk along it between them.
+        order = np.argsort(s_ch, kind="stable")
+        s_sorted = s_ch[order]
+        lo = np.searchsorted(s_sorted, t_ch, side="left")
+        hi = np.searchsorted(s_sorted, t_ch, side="right")
         count = hi - lo
         if count.any():
             t_idx = np.repeat(np.arange(n_t), count)
             run_start = np.repeat(np.cumsum(count) - count, count)
-            s_pos = order[np.repeat(lo, count) + np.arange(len(t_idx)) - run_start]
-            direct = (src.off_m[s_pos] + np.abs(src.t[s_pos] - tgt.t[t_idx]) * length[t_idx]
+            s_idx = order[np.repeat(lo, count) + np.arange(len(t_idx)) - run_start]
+            direct = (src.off_m[s_idx] + np.abs(s_pos_m[s_idx] - t_pos[t_idx])
                       + tgt.off_m[t_idx])
             d_min, at = group_min(t_idx, direct, n_t)
             better = d_min < best
             best[better] = d_min[better]
-            who[better] = s_pos[at[better]]
+            who[better] = s_idx[at[better]]
         best[best > limit_m] = np.inf
         who[~np.isfinite(best)] = -1
         return best, who.astype(np.int64)
@@ -222,8 +236,14 @@ class ReachEngine:
         return Reachable(idx.astype(np.int64), d[idx] / mpm)
 
     def node_metres_from(self, src: Snapped, limit_m: float = np.inf) -> FloatArray:
-        """Metres from a snapped source set to every graph node (inf beyond the limit)."""
-        graph = self._graph_with_sources(src)
+        """Metres from a snapped source set to every node of the full graph (inf beyond limit).
+
+        Used for isochrones, which need the shape points too; a limited search is cheap.
+        """
+        net = self.net
+        length = net.length[src.edge]
+        graph = _append_sources(net.graph, net.u[src.edge], net.v[src.edge],
+                                src.off_m + src.t * length, src.off_m + (1 - src.t) * length)
         virt = self.net.n_nodes + np.arange(len(src))
         dist = dijkstra(graph, directed=True, indices=virt, min_only=True, limit=limit_m)
         return np.asarray(dist[: self.net.n_nodes])

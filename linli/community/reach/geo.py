@@ -11,6 +11,7 @@ import numpy.typing as npt
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG), what haversine distances assume
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 
 def haversine_m(

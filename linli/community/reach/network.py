@@ -22,12 +22,10 @@ from pyproj import Transformer
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from .contract import Contracted, contract
 from .errors import ReachError
-from .geo import EARTH_RADIUS_M
+from .geo import EARTH_RADIUS_M, FloatArray, IntArray
 from .osm import OsmData
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 SAMPLE_SPACING_M = 20.0  # KD-tree sample spacing along edges; any segment point is ≤ 10 m away
 _K_CANDIDATES = 16
@@ -89,6 +87,7 @@ class WalkNetwork:
         self.graph: sp.csr_matrix = sp.csr_matrix(
             (w, (rows, cols)), shape=(self.n_nodes, self.n_nodes))
         self.graph.sort_indices()
+        self.contracted: Contracted = contract(self.n_nodes, self.u, self.v, self.length)
         self.n_components, self.component = connected_components(self.graph, directed=False)
         comp_len = np.bincount(self.component[self.u], weights=self.length,
                                minlength=self.n_components)

@@ -189,3 +189,23 @@ def test_walk_is_never_shorter_than_the_straight_line(tmp_path: Path) -> None:
     for i, bld in enumerate(data.buildings):
         crow = haversine_m(bld.lat, bld.lon, olat, olon).min()
         assert m[i] * MPM >= crow - 0.01
+
+
+def test_pure_ring_and_lollipop_loop_chains(tmp_path: Path) -> None:
+    b = OsmBuilder()
+    ring = [b.node(0, 0), b.node(300, 0), b.node(300, 300), b.node(0, 300)]
+    b.way([*ring, ring[0]], highway="footway")  # no junction at all: a pure cycle
+    b.node(50, -5, shop="convenience")
+    b.building(250, 310)  # opposite side: 600 m either way round the ring
+    stem = [b.node(1000, 0), b.node(1100, 0)]
+    loop = [b.node(1200, 0), b.node(1200, 100), b.node(1100, 100)]
+    b.way(stem, highway="residential")
+    b.way([stem[1], *loop, stem[1]], highway="residential")  # loop hanging off one junction
+    b.node(1000, 5, amenity="pharmacy")
+    b.building(1200, 120)
+    engine, data = _engine(b.write(tmp_path / "loops.osm"))
+    res = reach_buildings(engine, data.buildings, data.outlets)
+    shop = res["convenience_store"].minutes
+    assert shop[0] * MPM == pytest.approx(5 + 600 + 10, abs=0.5)
+    ph = res["pharmacy"].minutes
+    assert ph[1] * MPM == pytest.approx(5 + 100 + 200 + 20, abs=0.5)  # far corner of loop
