@@ -136,13 +136,14 @@ def _write_off_expired(stock_level_id: int, *, today: date, actor: User | None =
 # --- the claim contract (orders) -------------------------------------------------------------
 
 
-@transaction.atomic
 def stock_claim(
     *, outlet_id: int, product_id: int, quantity: int, ref: str, expires_at: datetime
 ) -> StockClaim:
     """Hold `quantity` units for `ref` (e.g. "order-line:57") until `expires_at` or release/commit.
 
-    One conditional UPDATE; if no row qualifies → OUT_OF_STOCK naming what is left.
+    One conditional UPDATE; if no row qualifies → OUT_OF_STOCK naming what is left. Expired lots
+    are written off first in their own savepoint, so that sticks even when the claim fails
+    (unless the caller's transaction rolls back; the nightly `lots_expire` catches those).
     """
     quantity = _check_quantity(quantity, CLAIM_MAX)
     ref = (ref or "").strip()
@@ -156,7 +157,8 @@ def stock_claim(
         .first()
     )
     if sl_id is not None:
-        _write_off_expired(sl_id, today=timezone.localdate())
+        with transaction.atomic():
+            _write_off_expired(sl_id, today=timezone.localdate())
     try:
         with transaction.atomic():
             updated = StockLevel.objects.filter(
