@@ -108,3 +108,4 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/accounts/", "linli.accounts.api.router")
 api.add_router("/shops/", "linli.shops.api.router")
 api.add_router("/community/", "linli.community.api.router")
+api.add_router("/", "linli.shops.nearby_api.router")

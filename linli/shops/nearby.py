@@ -1,0 +1,119 @@
+"""Residents' "near me": outlets within N minutes' walk of the resident's home, nearest first.
+
+One engine per community and process (`engine_for`, keyed by the network digest), the home
+building snapped once, one bounded Dijkstra from it to every active outlet of the community.
+Queries: home (1), network digest (1), outlets with merchant (1) and their formats (1).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from linli.accounts.models import User
+from linli.community.errors import CommunityError, CommunityErrorCode, from_reach_error
+from linli.community.models import Community, Household
+from linli.community.network_store import engine_for
+from linli.community.reach.engine import ReachEngine
+from linli.community.reach.errors import ReachError
+from linli.community.reach.isochrone import isochrone
+from linli.community.selectors import household_for_user
+from linli.core.errors import CoreError, CoreErrorCode
+from linli.core.formats import FORMATS_BY_SLUG
+from linli.shops.errors import ShopsError, ShopsErrorCode
+from linli.shops.models import BusinessFormat, Outlet
+
+MIN_MINUTES, MAX_MINUTES = 1, 60
+
+
+@dataclass(frozen=True)
+class NearbyItem:
+    outlet: Outlet
+    minutes: float
+
+    @property
+    def formats(self) -> list[BusinessFormat]:
+        return list(self.outlet.formats.all())
+
+    @property
+    def display_minutes(self) -> int:
+        """Whole minutes for people: rounded up, at least 1."""
+        return max(1, math.ceil(self.minutes))
+
+
+@dataclass
+class Nearby:
+    home: Household
+    community: Community
+    minutes: int
+    format: str | None
+    items: list[NearbyItem]
+    engine: ReachEngine
+
+    @property
+    def origin(self) -> tuple[float, float]:
+        return self.home.building.lat, self.home.building.lon
+
+    def groups(self) -> list[tuple[BusinessFormat, list[NearbyItem]]]:
+        """Items per format (an outlet with two formats shows in both), nearest group first."""
+        by_slug: dict[str, tuple[BusinessFormat, list[NearbyItem]]] = {}
+        for item in self.items:
+            for f in item.formats:
+                if self.format and f.slug != self.format:
+                    continue
+                by_slug.setdefault(f.slug, (f, []))[1].append(item)
+        return sorted(by_slug.values(), key=lambda g: (g[1][0].minutes, g[0].sort))
+
+    def isochrone(self) -> dict[str, Any]:
+        lat, lon = self.origin
+        try:
+            return isochrone(self.engine, lat, lon, self.minutes)
+        except ReachError as exc:
+            raise from_reach_error(exc) from exc
+
+
+def check_nearby_args(*, minutes: int, format_slug: str | None) -> None:
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise CoreError(
+            CoreErrorCode.INVALID_INPUT,
+            reason=f"minutes={minutes} (allowed {MIN_MINUTES}–{MAX_MINUTES})",
+        )
+    if format_slug and format_slug not in FORMATS_BY_SLUG:
+        raise ShopsError(ShopsErrorCode.FORMAT_UNKNOWN, slug=format_slug)
+
+
+def nearby_for_user(*, user: User, minutes: int = 15, format_slug: str | None = None) -> Nearby:
+    """Active outlets within `minutes` of the user's home, nearest first.
+
+    Raises invalid_input (minutes outside 1–60), format_unknown, no_household,
+    network_missing or home_off_network.
+    """
+    check_nearby_args(minutes=minutes, format_slug=format_slug)
+    home = household_for_user(user=user)
+    if home is None:
+        raise CommunityError(CommunityErrorCode.NO_HOUSEHOLD)
+    community = home.building.community
+    engine = engine_for(community.pk)
+    qs = (
+        Outlet.objects.filter(community=community, active=True)
+        .select_related("merchant")
+        .prefetch_related("formats")
+        .order_by("pk")
+    )
+    if format_slug:
+        qs = qs.filter(formats__slug=format_slug)
+    outlets = list(qs)
+    items: list[NearbyItem] = []
+    if outlets:
+        b = home.building
+        try:
+            r = engine.reachable_from(
+                b.lat, b.lon, minutes, ([o.lat for o in outlets], [o.lon for o in outlets])
+            )
+        except ReachError as exc:
+            raise from_reach_error(exc) from exc
+        items = [
+            NearbyItem(outlets[int(i)], float(m)) for i, m in zip(r.index, r.minutes, strict=True)
+        ]
+    return Nearby(home, community, minutes, format_slug or None, items, engine)
