@@ -108,4 +108,7 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/accounts/", "linli.accounts.api.router")
 api.add_router("/shops/", "linli.shops.api.router")
 api.add_router("/community/", "linli.community.api.router")
+api.add_router("/catalog/", "linli.catalog.api.router")
+api.add_router("/inventory/", "linli.inventory.api.router")
 api.add_router("/", "linli.shops.nearby_api.router")
+api.add_router("/payments/", "linli.payments.api.router")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from linli.accounts.models import User
 from linli.catalog import search
@@ -43,11 +43,13 @@ def listing_search(
     outlet_ids: list[int] | None = None,
     limit: int = 50,
     minutes_by_outlet: dict[int, float] | None = None,
+    with_photos: bool = False,
 ) -> list[SearchHit]:
     """Listings matching `q` (Chinese, pinyin or initials), best match first, then nearest shop.
 
     `minutes_by_outlet` is the resident's walking time per outlet (the 15-minute engine's output);
-    it breaks ties between equally good matches. One query, no Postgres-only features.
+    it breaks ties between equally good matches. One query (two `with_photos`), no
+    Postgres-only features.
     """
     terms = search.query_terms(q)
     if not terms:
@@ -74,7 +76,13 @@ def listing_search(
             search.Match(h.score, h.how), h.minutes, (h.listing.price_fen, h.listing.pk)
         )
     )
-    return hits[: max(0, limit)]
+    hits = hits[: max(0, limit)]
+    if with_photos and hits:
+        prefetch_related_objects(
+            [h.listing for h in hits],
+            Prefetch("product__photos", queryset=ProductPhoto.objects.order_by("sort", "pk")),
+        )
+    return hits
 
 
 def listings_for_outlet_public(*, outlet_id: int) -> list[Listing]:
