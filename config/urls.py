@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("linli.community.urls")),
     path("", include("linli.shops.urls")),
     path("gov/", include("linli.planning.urls")),
+    path("payments/", include("linli.payments.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:
