@@ -70,10 +70,9 @@ def _nearby_map_layers(nearby: Nearby, lang: str) -> dict[str, object]:
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [lon, lat]},
         "properties": {
-            "name": gettext("Home"),
+            "name": gettext("My home"),
             "popup": str(nearby.home),
-            "color": "#1f2937",
-            "radius": 9,
+            "radius": 10,
             "format_class": "home",
         },
     }
@@ -87,17 +86,14 @@ def _nearby_map_layers(nearby: Nearby, lang: str) -> dict[str, object]:
                 "data": nearby.isochrone(),
             },
             {
+                # One layer so the legend colours match: basic, quality, then the home.
                 "kind": "outlets",
                 "classes": {
                     "basic": gettext("Basic formats"),
                     "quality": gettext("Quality formats"),
+                    "home": gettext("My home"),
                 },
-                "data": {"type": "FeatureCollection", "features": outlets},
-            },
-            {
-                "kind": "outlets",
-                "classes": {"home": gettext("Home")},
-                "data": {"type": "FeatureCollection", "features": [home]},
+                "data": {"type": "FeatureCollection", "features": [*outlets, home]},
             },
         ]
     }

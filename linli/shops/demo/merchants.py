@@ -118,7 +118,7 @@ def demo_merchants_generate(
                 lat=lat + rng.uniform(-JITTER_DEG, JITTER_DEG),
                 lon=lon + rng.uniform(-JITTER_DEG, JITTER_DEG),
                 format_slugs=[f.slug],
-                address=f"{community.street_office}{community.name}",
+                address=f"{community.name.split('·')[-1]}底商 {rng.randrange(1, 80)} 号",
                 opening_hours=[{"days": [1, 2, 3, 4, 5, 6, 7], "open": opens, "close": closes}],
             )
             if f.slug in FOOD:
