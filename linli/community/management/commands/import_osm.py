@@ -6,6 +6,7 @@ Exit codes: 0 imported, 2 the file cannot be used (nothing was written).
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -30,7 +31,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         bar: tqdm[Any] | None = None
         if not opts["no_progress"] and opts["verbosity"] > 0:
-            bar = tqdm(total=0, unit="B", unit_scale=True, desc="reading", file=sys.stderr)
+            size = Path(opts["file"]).stat().st_size if Path(opts["file"]).is_file() else 0
+            bar = tqdm(total=size, unit="B", unit_scale=True, desc="reading", file=sys.stderr)
 
         def progress(done: int, total: int) -> None:
             if bar is not None:
