@@ -275,3 +275,9 @@ def test_redelivery_carries_the_same_transaction_id(payment):
     outcomes = list(PaymentNotification.objects.order_by("pk").values_list("outcome", flat=True))
     assert outcomes == ["captured", "duplicate"]
     assert Payment.objects.get().transaction_id.startswith("SB")
+
+
+def test_cashier_speaks_chinese_by_default(client, payer, payment):
+    client.force_login(payer)
+    html = client.get(f"/payments/sandbox/{payment.out_trade_no}/").content.decode()
+    assert "确认支付" in html and "沙箱收银台" in html and "取消" in html
