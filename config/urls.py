@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("linli.accounts.urls")),
     path("", include("linli.community.urls")),
     path("", include("linli.shops.urls")),
+    path("", include("linli.catalog.urls")),
+    path("", include("linli.inventory.urls")),
     path("gov/", include("linli.planning.urls")),
     path("payments/", include("linli.payments.urls")),
     path("admin/", admin.site.urls),

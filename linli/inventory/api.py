@@ -61,7 +61,7 @@ def stock(request: HttpRequest, outlet_id: int) -> list[StockOut]:
             storage=sl.product.storage,
             on_hand=sl.on_hand,
             claimed=sl.claimed,
-            available=max(0, sl.on_hand - sl.claimed - sl.expired),  # type: ignore[attr-defined]
+            available=sl.sellable,  # type: ignore[attr-defined]
             expired=sl.expired,  # type: ignore[attr-defined]
             next_expiry=sl.next_expiry,  # type: ignore[attr-defined]
             days_left=sl.days_left,  # type: ignore[attr-defined]

@@ -58,7 +58,8 @@ def _require(user: User, outlet_id: int) -> None:
 def stock_list_for_user(
     *, user: User, outlet_id: int, today: date | None = None
 ) -> list[StockLevel]:
-    """An outlet's stock with `expired` (units in expired lots) and `next_expiry` annotated."""
+    """An outlet's stock with `expired` (units in expired lots not yet written off), `sellable`
+    (what `stock_available` says), `next_expiry` and `days_left`."""
     _require(user, outlet_id)
     day = today or timezone.localdate()
     qs = (
@@ -73,6 +74,7 @@ def stock_list_for_user(
     rows = list(qs)
     for sl in rows:
         sl.days_left = (sl.next_expiry - day).days if sl.next_expiry else None  # type: ignore[attr-defined]
+        sl.sellable = max(0, sl.on_hand - sl.claimed - sl.expired)  # type: ignore[attr-defined]
     return rows
 
 

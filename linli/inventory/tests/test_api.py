@@ -29,7 +29,7 @@ def test_receive_list_write_off(client, marco, marco_outlet, tomato, django_asse
     assert r.status_code == 201, r.content
     assert r.json()["origin"] == "山东寿光"  # from the product when not given
     early = _receive(client, marco_outlet, tomato, 4, 1, "B-EARLY").json()
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(4):
         stock = client.get(f"/api/v1/inventory/outlets/{marco_outlet.pk}/stock").json()
     assert [(s["on_hand"], s["claimed"], s["available"], s["days_left"]) for s in stock] == [
         (14, 0, 14, 1)

@@ -1,0 +1,119 @@
+"""The merchant's stock and lot page: on hand / claimed / available, lots by expiry, the ledger."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.accounts.models import User
+from linli.catalog.models import Product
+from linli.core.errors import LinliError
+from linli.inventory import selectors, services
+from linli.inventory.errors import InventoryError, InventoryErrorCode
+from linli.inventory.models import StockMovement
+from linli.shops.selectors import outlet_list_for_user
+
+# Lots with at most this many days left are highlighted.
+WARN_DAYS = 2
+
+
+class ReceiveForm(forms.Form):
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=services.RECEIVE_MAX)
+    batch_no = forms.CharField(label=_("Batch"), max_length=40, required=False)
+    expiry_date = forms.DateField(
+        label=_("Expiry date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    origin = forms.CharField(label=_("Origin"), max_length=60, required=False)
+
+    def __init__(self, *args: object, merchant_id: int, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["product"].queryset = Product.objects.filter(  # type: ignore[attr-defined]
+            merchant_id=merchant_id, active=True
+        ).order_by("name")
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "input")
+
+
+@login_required
+def stock_index(request: HttpRequest) -> HttpResponse:
+    outlet = outlet_list_for_user(user=request.user).order_by("pk").first()  # type: ignore[arg-type]
+    if outlet is None:
+        raise InventoryError(InventoryErrorCode.NOT_YOUR_OUTLET)
+    return redirect("inventory:stock", outlet_id=outlet.pk)
+
+
+def _post(request: HttpRequest, user: User, outlet_id: int, merchant_id: int) -> ReceiveForm | None:
+    action = request.POST.get("action")
+    try:
+        if action == "receive":
+            form = ReceiveForm(request.POST, merchant_id=merchant_id)
+            if not form.is_valid():
+                return form
+            d = form.cleaned_data
+            outlet = next(o for o in outlet_list_for_user(user=user) if o.pk == outlet_id)
+            lot = services.stock_receive(
+                actor=user,
+                outlet=outlet,
+                product=d["product"],
+                quantity=d["quantity"],
+                batch_no=d["batch_no"],
+                expiry_date=d["expiry_date"],
+                origin=d["origin"],
+            )
+            messages.success(
+                request,
+                _("Received %(n)s × %(p)s.")
+                % {"n": d["quantity"], "p": lot.stock_level.product.name},
+            )
+        elif action == "write_off":
+            lot = selectors.lot_get_for_user(user=user, lot_id=int(request.POST.get("lot", "0")))
+            expired = lot.expiry_date is not None and lot.expiry_date < timezone.localdate()
+            services.stock_write_off(
+                actor=user,
+                lot=lot,
+                quantity=int(request.POST.get("quantity") or 0),
+                reason=StockMovement.Reason.WRITE_OFF_EXPIRED
+                if expired
+                else StockMovement.Reason.WRITE_OFF_DAMAGED,
+            )
+            messages.success(request, _("Written off."))
+    except LinliError as e:
+        messages.error(request, e.message())
+    except ValueError:
+        messages.error(request, _("Enter a whole number."))
+    return None
+
+
+@login_required
+def stock(request: HttpRequest, outlet_id: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    rows = selectors.stock_list_for_user(user=user, outlet_id=outlet_id)  # tenancy check first
+    outlets = list(outlet_list_for_user(user=user))
+    outlet = next(o for o in outlets if o.pk == outlet_id)
+    form = ReceiveForm(merchant_id=outlet.merchant_id)
+    if request.method == "POST":
+        bad = _post(request, user, outlet_id, outlet.merchant_id)
+        if bad is None:
+            return redirect("inventory:stock", outlet_id=outlet_id)
+        form = bad
+    lots = selectors.lots_for_outlet(user=user, outlet_id=outlet_id)
+    moves = selectors.movements_for_outlet(user=user, outlet_id=outlet_id, limit=50)
+    return render(
+        request,
+        "inventory/stock.html",
+        {
+            "outlet": outlet,
+            "outlets": outlets,
+            "rows": rows,
+            "lots": lots,
+            "moves": moves,
+            "form": form,
+            "warn_days": WARN_DAYS,
+        },
+    )
