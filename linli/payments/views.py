@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from linli.core.money import format_fen
 from linli.payments.gateways import gateway_enabled
 from linli.payments.models import Payment
 from linli.payments.tasks import sandbox_deliver_notification
@@ -55,7 +56,12 @@ def sandbox_cashier(request: HttpRequest, out_trade_no: str) -> HttpResponse:
     return render(
         request,
         "payments/sandbox_cashier.html",
-        {"payment": payment, "next_url": next_url, "open": payment.status in Payment.OPEN_STATUSES},
+        {
+            "payment": payment,
+            "amount": format_fen(payment.amount_fen, symbol=False),  # .price adds the ¥
+            "next_url": next_url,
+            "open": payment.status in Payment.OPEN_STATUSES,
+        },
     )
 
 
@@ -67,6 +73,7 @@ def sandbox_result(request: HttpRequest, out_trade_no: str) -> HttpResponse:
         "payments/sandbox_result.html",
         {
             "payment": payment,
+            "amount": format_fen(payment.amount_fen, symbol=False),
             "cancelled": request.GET.get("cancelled") == "1",
             "waiting": payment.status in Payment.OPEN_STATUSES
             and request.GET.get("cancelled") != "1",
