@@ -170,8 +170,11 @@ LINLI_CIRCLE_MINUTES = envint("LINLI_CIRCLE_MINUTES", 15)
 
 # Payments: enabled gateways (comma list), the sandbox's signing secret, WeChat Pay v3 and Alipay.
 # Key settings hold the PEM itself or a path to a PEM file. See .env.example.
+# The sandbox takes no money: on by default only with DEBUG, so a production deploy names its gateways.
 LINLI_PAYMENTS_GATEWAYS = [
-    g.strip() for g in os.getenv("LINLI_PAYMENTS_GATEWAYS", "sandbox").split(",") if g.strip()
+    g.strip()
+    for g in os.getenv("LINLI_PAYMENTS_GATEWAYS", "sandbox" if DEBUG else "").split(",")
+    if g.strip()
 ]
 LINLI_PAYMENTS_SANDBOX_SECRET = os.getenv("LINLI_PAYMENTS_SANDBOX_SECRET", "") or (
     SECRET_KEY + ":payments-sandbox"

@@ -9,6 +9,12 @@ from linli.accounts.services import user_create
 from linli.payments.tests.helpers import APIV3_KEY, PUBLIC_KEY_ID, rsa_keypair
 
 
+@pytest.fixture(autouse=True)
+def _sandbox_enabled(settings):
+    """The sandbox is on by default only with DEBUG; these tests want it whatever the env says."""
+    settings.LINLI_PAYMENTS_GATEWAYS = ["sandbox"]
+
+
 @pytest.fixture
 def payer(db):
     return user_create(phone="13900000011", display_name="付款人", roles=[Role.RESIDENT])
