@@ -71,7 +71,7 @@ def stock_list_for_user(
         )
         .order_by("product__category__sort", "product__name")
     )
-    rows = list(qs)
+    rows: list[StockLevel] = list(qs)
     for sl in rows:
         sl.days_left = (sl.next_expiry - day).days if sl.next_expiry else None  # type: ignore[attr-defined]
         sl.sellable = max(0, sl.on_hand - sl.claimed - sl.expired)  # type: ignore[attr-defined]

@@ -165,6 +165,10 @@ def stock_claim(
                 outlet_id=outlet_id, product_id=product_id, on_hand__gte=F("claimed") + quantity
             ).update(claimed=F("claimed") + quantity)
             if updated:
+                if sl_id is None:  # the row appeared since we looked (a concurrent first receive)
+                    sl_id = StockLevel.objects.values_list("pk", flat=True).get(
+                        outlet_id=outlet_id, product_id=product_id
+                    )
                 return StockClaim.objects.create(
                     stock_level_id=sl_id, quantity=quantity, ref=ref, expires_at=expires_at
                 )
@@ -382,15 +386,15 @@ def stock_count_adjust(
             moves.append(_move(sl.pk, Reason.COUNT_ADJUST, -take, lot=lot, actor=actor, ref=ref))
             need -= take
     elif delta > 0:
-        lot = (
+        target = (
             Lot.objects.filter(stock_level_id=sl.pk)
             .filter(Q(expiry_date__gte=day) | Q(expiry_date__isnull=True))
             .order_by(F("expiry_date").desc(nulls_first=True), "-received_at", "-pk")
             .first()
         )
-        if lot is None:
+        if target is None:
             days = sl.product.shelf_life_days
-            lot = Lot.objects.create(
+            target = Lot.objects.create(
                 stock_level=sl,
                 batch_no=f"COUNT-{day:%Y%m%d}",
                 expiry_date=day + timedelta(days=days) if days else None,
@@ -398,8 +402,8 @@ def stock_count_adjust(
                 quantity_received=0,
                 quantity_remaining=0,
             )
-        Lot.objects.filter(pk=lot.pk).update(quantity_remaining=F("quantity_remaining") + delta)
-        moves.append(_move(sl.pk, Reason.COUNT_ADJUST, delta, lot=lot, actor=actor, ref=ref))
+        Lot.objects.filter(pk=target.pk).update(quantity_remaining=F("quantity_remaining") + delta)
+        moves.append(_move(sl.pk, Reason.COUNT_ADJUST, delta, lot=target, actor=actor, ref=ref))
     if delta:
         StockLevel.objects.filter(pk=sl.pk).update(on_hand=counted)
     return moves
