@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "linli.shops",
     "linli.catalog",
     "linli.inventory",
+    "linli.orders",
     "linli.planning",
     "linli.payments",
 ]
@@ -167,6 +168,22 @@ LINLI_SMS_LOCKOUT_SECONDS = envint("LINLI_SMS_LOCKOUT_SECONDS", 3600)
 # Walking speed (km/h) and circle size (minutes) for the 15-minute engine.
 LINLI_WALK_SPEED_KMH = float(os.getenv("LINLI_WALK_SPEED_KMH", "4.5"))
 LINLI_CIRCLE_MINUTES = envint("LINLI_CIRCLE_MINUTES", 15)
+# Orders: unpaid checkouts release their stock after this many minutes; line and pickup limits.
+LINLI_UNPAID_ORDER_MINUTES = envint("LINLI_UNPAID_ORDER_MINUTES", 15)
+LINLI_MAX_LINE_QUANTITY = envint("LINLI_MAX_LINE_QUANTITY", 99)
+LINLI_PICKUP_MAX_TRIES = envint("LINLI_PICKUP_MAX_TRIES", 5)
+# Square metres of residential floor area per household when OSM gives no count.
+LINLI_M2_PER_HOUSEHOLD = envint("LINLI_M2_PER_HOUSEHOLD", 90)
+
+# Periodic jobs (celery beat): unpaid orders, expired claims and lots, stale payments.
+CELERY_BEAT_SCHEDULE = {
+    "orders-expire-unpaid": {"task": "orders.expire_unpaid", "schedule": 60.0},
+    "payments-close-expired": {
+        "task": "linli.payments.tasks.payments_close_expired_task",
+        "schedule": 300.0,
+    },
+    "inventory-expire-lots": {"task": "inventory.tasks.expire_lots", "schedule": 3600.0},
+}
 
 # Payments: enabled gateways (comma list), the sandbox's signing secret, WeChat Pay v3 and Alipay.
 # Key settings hold the PEM itself or a path to a PEM file. See .env.example.

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("linli.inventory.urls")),
     path("gov/", include("linli.planning.urls")),
     path("payments/", include("linli.payments.urls")),
+    path("", include("linli.orders.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class OrdersConfig(AppConfig):
+    name = "linli.orders"
+    label = "orders"
+    verbose_name = "订单 Orders"
+
+    def ready(self) -> None:
+        from linli.core import events
+        from linli.orders.services import on_payment_captured, on_refund_succeeded
+        from linli.payments.events import PaymentCaptured, RefundSucceeded
+
+        events.subscribe(PaymentCaptured, on_payment_captured)
+        events.subscribe(RefundSucceeded, on_refund_succeeded)

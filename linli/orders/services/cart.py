@@ -1,0 +1,49 @@
+"""One cart over every shop of the resident's 15-minute circle."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+
+from linli.accounts.models import User
+from linli.catalog.models import Listing
+from linli.orders.errors import OrdersError, OrdersErrorCode
+from linli.orders.models import Cart, CartLine
+
+
+def max_quantity() -> int:
+    return int(getattr(settings, "LINLI_MAX_LINE_QUANTITY", 99))
+
+
+def check_quantity(quantity: int) -> None:
+    if not isinstance(quantity, int) or not 1 <= quantity <= max_quantity():
+        raise OrdersError(OrdersErrorCode.INVALID_QUANTITY, max=max_quantity())
+
+
+@transaction.atomic
+def cart_line_set(*, resident: User, listing_id: int, quantity: int) -> CartLine | None:
+    """Put `quantity` of a listing in the cart (0 removes it). Stock is claimed at checkout."""
+    if quantity == 0:
+        cart_line_remove(resident=resident, listing_id=listing_id)
+        return None
+    check_quantity(quantity)
+    listing = Listing.objects.select_related("outlet", "product").filter(pk=listing_id).first()
+    if listing is None or not listing.active or not listing.outlet.active:
+        name = listing.product.name if listing else str(listing_id)
+        raise OrdersError(OrdersErrorCode.LISTING_UNAVAILABLE, name=name)
+    cart, _ = Cart.objects.get_or_create(resident=resident)
+    line, _ = CartLine.objects.update_or_create(
+        cart=cart, listing=listing, defaults={"quantity": quantity}
+    )
+    return line
+
+
+def cart_line_remove(*, resident: User, listing_id: int) -> None:
+    CartLine.objects.filter(cart__resident=resident, listing_id=listing_id).delete()
+
+
+def cart_clear(*, resident: User, outlet_ids: list[int] | None = None) -> None:
+    lines = CartLine.objects.filter(cart__resident=resident)
+    if outlet_ids is not None:
+        lines = lines.filter(listing__outlet_id__in=outlet_ids)
+    lines.delete()
