@@ -6,16 +6,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.storage import StorageClass
 
-class StorageClass(models.TextChoices):
-    """Cold-chain class (GB 31605-2020): chilled 0–4 °C (≤ 8 °C in general), frozen ≤ −18 °C.
-
-    Lockers (compartment temperature zone) and delivery (vehicle class) match against it.
-    """
-
-    AMBIENT = "ambient", _("Ambient (常温)")
-    CHILLED = "chilled", _("Chilled (冷藏)")
-    FROZEN = "frozen", _("Frozen (冷冻)")
+__all__ = ["Category", "Listing", "Product", "ProductPhoto", "StorageClass"]
 
 
 class Category(models.Model):

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.accounts.models import User
+from linli.core import fulfilment
 from linli.core.errors import LinliError
-from linli.orders import fulfilment, selectors, services
+from linli.orders import selectors, services
 from linli.orders.domain import HOLDING, PAID_STATES, Actor, Status
 from linli.orders.qr import pickup_qr_svg
 from linli.payments.services import payment_prepay

@@ -21,9 +21,10 @@ from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.catalog.models import Listing
+from linli.core import fulfilment
 from linli.core.money import format_fen
+from linli.core.storage import coldest
 from linli.inventory.services import stock_claim
-from linli.orders import fulfilment
 from linli.orders.domain import Status
 from linli.orders.errors import OrdersError, OrdersErrorCode
 from linli.orders.models import CartLine, Checkout, Order, OrderEvent, OrderLine
@@ -31,8 +32,6 @@ from linli.orders.services.cart import check_quantity
 from linli.payments.services import payment_create
 from linli.shops.hours import is_open
 from linli.shops.nearby import nearby_for_user
-
-STORAGE_RANK = {"ambient": 0, "chilled": 1, "frozen": 2}
 
 
 @dataclass(frozen=True)
@@ -206,7 +205,7 @@ def _create_order(
         outlet_id=outlet_id,
         volume_ml=sum((line.listing.product.volume_ml or 0) * line.quantity for line in lines),
         weight_g=sum((line.listing.product.weight_g or 0) * line.quantity for line in lines),
-        storage=max((ol.storage for ol in order_lines), key=lambda s: STORAGE_RANK.get(s, 0)),
+        storage=coldest([ol.storage for ol in order_lines]),
     )
     order.fulfilment_data = provider.claim(
         order_id=order.pk,

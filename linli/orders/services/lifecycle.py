@@ -16,8 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from linli.accounts.models import User
+from linli.core import fulfilment
 from linli.inventory.services import stock_claims_commit, stock_claims_release
-from linli.orders import fulfilment
 from linli.orders.domain import PAID_STATES, Actor, Status, TransitionError, transition
 from linli.orders.errors import OrdersError, OrdersErrorCode
 from linli.orders.models import Order, OrderEvent, OrderLine
