@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "linli.inventory",
     "linli.orders",
     "linli.planning",
+    "linli.demo",
     "linli.payments",
 ]
 

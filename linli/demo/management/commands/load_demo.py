@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from linli.community.errors import CommunityError
-from linli.shops.demo import demo_load
+from linli.demo.load import demo_load_all
 from linli.shops.demo.personas import DEMO_PASSWORD
 
 
@@ -24,15 +24,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
-            s = demo_load()
+            full = demo_load_all()
         except CommunityError as exc:
             self.stderr.write(f"{exc.message('zh-hans')}\n{exc.message('en')}")
             sys.exit(2)
+        s = full.base
         self.stdout.write(self.style.SUCCESS(f"{s.community.name} ({s.community.name_en})"))
         if opts["verbosity"] > 1:
             for line in s.imported.lines():
                 self.stdout.write(f"  {line}")
-        for k, v in s.numbers.items():
+        for k, v in {**s.numbers, **full.extra}.items():
             self.stdout.write(f"  {k}: {v}")
         g = s.generated
         self.stdout.write(

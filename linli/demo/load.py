@@ -1,0 +1,29 @@
+"""Load the whole demo: Wangjing's streets, buildings and shops (shops.demo), then goods and
+stock for every outlet, and whatever later apps add. Idempotent: safe to run twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from linli.inventory.demo import demo_shop_load
+from linli.shops.demo import DemoSummary, demo_load
+from linli.shops.models import Outlet
+
+
+@dataclass
+class FullDemo:
+    base: DemoSummary
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+@transaction.atomic
+def demo_load_all() -> FullDemo:
+    base = demo_load()
+    outlets = list(Outlet.objects.filter(community=base.community, active=True).order_by("pk"))
+    shop = demo_shop_load(outlets=outlets, seed=7)
+    extra: dict[str, object] = {
+        k: (len(v) if isinstance(v, list | tuple) else v) for k, v in shop.items()
+    }
+    return FullDemo(base, extra)

@@ -1,0 +1,22 @@
+"""`make demo` loads the whole demo, and loading it again changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from linli.catalog.models import Listing
+from linli.demo.load import demo_load_all
+from linli.inventory.models import Lot
+from linli.shops.models import Outlet
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_twice_without_duplicates():
+    first = demo_load_all()
+    counts = (Outlet.objects.count(), Listing.objects.count(), Lot.objects.count())
+    assert first.base.numbers["formats covered"] == 26
+    assert counts[1] >= counts[0] > 50 and counts[2] > counts[1]
+    again = demo_load_all()
+    assert (Outlet.objects.count(), Listing.objects.count(), Lot.objects.count()) == counts
+    assert again.base.community.pk == first.base.community.pk
