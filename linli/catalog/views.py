@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,13 +14,11 @@ from linli.accounts.models import User
 from linli.catalog import selectors, services
 from linli.catalog.errors import CatalogError, CatalogErrorCode
 from linli.catalog.models import Category, StorageClass
-from linli.core.geo import haversine_m
 from linli.core.money import format_fen, parse_yuan
-from linli.shops.models import Membership, Outlet
+from linli.shops.models import Membership
 from linli.shops.selectors import outlet_list_for_user, outlet_public_get
 
 # Straight-line metres × this ≈ metres walked, when the street engine's minutes are not at hand.
-DETOUR = 1.3
 
 
 def shop(request: HttpRequest, outlet_id: int) -> HttpResponse:
@@ -33,21 +30,18 @@ def shop(request: HttpRequest, outlet_id: int) -> HttpResponse:
 
 
 def _minutes_from_home(user: User) -> dict[int, float]:
-    """Walking minutes to the outlets of the resident's community, estimated from their building
-    (straight line × detour) until the street engine's per-outlet minutes are wired in."""
+    """Walking minutes on the street network from the resident's home to every outlet within an
+    hour's walk (the 15-minute engine); empty when the home or the network is unknown."""
     if not user.is_authenticated:
         return {}
-    from linli.community.selectors import household_for_user
+    from linli.core.errors import LinliError
+    from linli.shops.nearby import nearby_for_user
 
-    home = household_for_user(user=user)
-    if home is None:
+    try:
+        nearby = nearby_for_user(user=user, minutes=60)
+    except LinliError:
         return {}
-    b = home.building
-    speed = float(getattr(settings, "LINLI_WALK_SPEED_KMH", 4.5)) * 1000 / 60  # m per minute
-    rows = Outlet.objects.filter(community_id=b.community_id, active=True).values_list(
-        "pk", "lat", "lon"
-    )
-    return {pk: haversine_m(b.lat, b.lon, lat, lon) * DETOUR / speed for pk, lat, lon in rows}
+    return {item.outlet.pk: item.minutes for item in nearby.items}
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ app_name = "orders"
 urlpatterns = [
     path("cart/", views.cart, name="cart"),
     path("cart/set/", views.cart_set, name="cart_set"),
+    path("cart/add/", views.cart_add, name="cart_add"),
     path("checkout/", views.checkout, name="checkout"),
     path("orders/", views.order_list, name="list"),
     path("orders/<int:order_id>/", views.order_detail, name="detail"),

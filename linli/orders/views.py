@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -82,6 +84,25 @@ def cart_set(request: HttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return render(request, "orders/_cart.html", _cart_context(resident))
     return redirect("orders:cart")
+
+
+@login_required
+@require_POST
+def cart_add(request: HttpRequest) -> HttpResponse:
+    """One more of a listing, from a shop or search page; answers with the cart badge."""
+    resident = _user(request)
+    services.cart_line_add(resident=resident, listing_id=_int(request.POST.get("listing_id")))
+    if request.headers.get("HX-Request"):
+        response = render(
+            request, "orders/_cart_badge.html", {"count": selectors.cart_count(resident=resident)}
+        )
+        response["HX-Trigger"] = json.dumps(
+            {"toast": {"message": _("Added to cart"), "kind": "success"}}
+        )
+        return response
+    nxt = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})
+    return redirect(nxt if nxt and safe else "orders:cart")
 
 
 @login_required

@@ -1,7 +1,7 @@
 """Writes for orders. Split by use case: cart, checkout, lifecycle (shop and resident moves),
 payment events, expiry. Import from here; the submodules are an implementation detail."""
 
-from linli.orders.services.cart import cart_clear, cart_line_remove, cart_line_set
+from linli.orders.services.cart import cart_clear, cart_line_add, cart_line_remove, cart_line_set
 from linli.orders.services.checkout import CheckoutChoice, checkout_submit
 from linli.orders.services.expiry import orders_expire_unpaid
 from linli.orders.services.lifecycle import (
@@ -18,6 +18,7 @@ from linli.orders.services.payment_events import on_payment_captured, on_refund_
 __all__ = [
     "CheckoutChoice",
     "cart_clear",
+    "cart_line_add",
     "cart_line_remove",
     "cart_line_set",
     "checkout_submit",

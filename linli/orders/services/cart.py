@@ -38,6 +38,19 @@ def cart_line_set(*, resident: User, listing_id: int, quantity: int) -> CartLine
     return line
 
 
+@transaction.atomic
+def cart_line_add(*, resident: User, listing_id: int, quantity: int = 1) -> CartLine | None:
+    """The shop page's "加入购物车": add to what is already in the cart, within the line limit."""
+    current = (
+        CartLine.objects.filter(cart__resident=resident, listing_id=listing_id)
+        .values_list("quantity", flat=True)
+        .first()
+    )
+    return cart_line_set(
+        resident=resident, listing_id=listing_id, quantity=(current or 0) + quantity
+    )
+
+
 def cart_line_remove(*, resident: User, listing_id: int) -> None:
     CartLine.objects.filter(cart__resident=resident, listing_id=listing_id).delete()
 
