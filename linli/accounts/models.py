@@ -138,3 +138,27 @@ class ConsentRecord(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "kind", "-recorded_at"])]
+
+
+class Notification(models.Model):
+    """A message to one person, shown in the app (and sent by SMS when it must reach them now).
+
+    Kept low (accounts) so every app can tell people things: lockers (deposited, overdue,
+    temperature alarm), parcel stations (arrived, daily reminder, returned), and later orders.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=120)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"])]
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
