@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 
 from linli.accounts.models import User
 from linli.orders.domain import Status
@@ -23,7 +23,9 @@ def cart_lines_for(*, resident: User) -> list[CartLine]:
 
 
 def cart_count(*, resident: User) -> int:
-    return CartLine.objects.filter(cart__resident=resident).count()
+    """Units in the cart, as the badge on the cart icon shows them."""
+    total = CartLine.objects.filter(cart__resident=resident).aggregate(n=Sum("quantity"))["n"]
+    return int(total or 0)
 
 
 def order_list_for_resident(*, resident: User, limit: int = 50) -> QuerySet[Order]:

@@ -12,6 +12,12 @@ def fen(value: int | None) -> str:
 
 
 @register.filter
+def yuan(value: int | None) -> str:
+    """{{ price_fen|yuan }} -> 12.50, for `.price` elements whose CSS adds the ¥."""
+    return "" if value is None else format_fen(int(value), symbol=False)
+
+
+@register.filter
 def minutes(value: float | None) -> str:
     """Walking minutes, rounded up to whole minutes as people say them."""
     if value is None:

@@ -1,0 +1,62 @@
+"""The resident's cart, checkout and order pages, and the shop's order board."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from linli.orders.models import Order
+
+pytestmark = pytest.mark.django_db
+
+
+def test_cart_page_to_sandbox_cashier(client, hood, django_assert_max_num_queries):
+    client.force_login(hood.resident)
+    client.post("/cart/add/", {"listing_id": hood.marco.listings["伊利纯牛奶"].pk})
+    r = client.post(
+        "/cart/add/", {"listing_id": hood.marco.listings["伊利纯牛奶"].pk}, HTTP_HX_REQUEST="true"
+    )
+    assert 'data-testid="cart-count"' in r.content.decode() and ">2<" in r.content.decode()
+    with django_assert_max_num_queries(8):
+        page = client.get("/cart/").content.decode()
+    assert "伊利纯牛奶" in page and ">7.00<" in page
+    key = re.search(r'name="key" value="([0-9a-f]+)"', page).group(1)
+    total = re.search(r'name="expected_total" value="(\d+)"', page).group(1)
+    r = client.post(
+        "/checkout/",
+        {"key": key, "expected_total": total, f"method-{hood.marco.outlet.pk}": "store_pickup"},
+    )
+    assert r.status_code == 302 and r["Location"].startswith("/payments/sandbox/")
+    order = Order.objects.get()
+    assert order.total_fen == 700 and order.status == "placed"
+    detail = client.get(f"/orders/{order.pk}/").content.decode()
+    assert "马哥便利店" in detail and 'data-testid="pickup-code"' not in detail  # not paid yet
+
+
+def test_price_change_between_page_and_submit_is_caught(client, hood):
+    client.force_login(hood.resident)
+    client.post("/cart/add/", {"listing_id": hood.marco.listings["伊利纯牛奶"].pk})
+    page = client.get("/cart/").content.decode()
+    key = re.search(r'name="key" value="([0-9a-f]+)"', page).group(1)
+    listing = hood.marco.listings["伊利纯牛奶"]
+    listing.price_fen = 990
+    listing.save()
+    r = client.post("/checkout/", {"key": key, "expected_total": "350"})
+    assert r.status_code == 409
+    assert "价格已变动" in r.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_board_shows_only_my_shops_orders(client, hood):
+    from linli.orders.services import cart_line_set, checkout_submit
+
+    cart_line_set(resident=hood.resident, listing_id=hood.mia.listings["西红柿"].pk, quantity=1)
+    checkout_submit(resident=hood.resident, idempotency_key="board-0001")
+    Order.objects.update(status="paid")
+    client.force_login(hood.mia.owner)
+    page = client.get("/merchant/orders/").content.decode()
+    assert 'data-testid="new-count">1<' in page and "西红柿" in page
+    client.force_login(hood.marco.owner)
+    page = client.get("/merchant/orders/").content.decode()
+    assert 'data-testid="new-count">0<' in page and "西红柿" not in page
