@@ -14,6 +14,7 @@ import sys
 # Commands that need no database: name -> module with main(argv) -> int.
 PURE_COMMANDS = {
     "reach": "linli.community.reach.cli",
+    "vrp-solve": "linli.delivery.routing.cli",
 }
 
 

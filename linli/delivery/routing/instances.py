@@ -68,8 +68,12 @@ def read_raw(path: str | Path) -> RawInstance:
         coords = [(float(x), float(y)) for x, y in np.asarray(inst["node_coord"], dtype=float)]
         demand = [int(v) for v in np.atleast_1d(inst["demand"])]
         capacity = int(np.atleast_1d(inst["capacity"])[0])
+        if len(coords) < 2 or len(demand) != len(coords) or capacity <= 0:
+            raise InstanceError(f"{p.name}: inconsistent sizes or capacity")
         if fmt == "solomon":
             tw = np.asarray(inst["time_window"], dtype=float)
+            if tw.shape != (len(coords), 2):
+                raise InstanceError(f"{p.name}: time windows do not match the customers")
             service = np.broadcast_to(np.asarray(inst["service_time"], dtype=float), (len(coords),))
             return RawInstance(
                 name=str(inst.get("name", p.stem)).strip() or p.stem,
@@ -98,7 +102,7 @@ def read_raw(path: str | Path) -> RawInstance:
         )
     except InstanceError:
         raise
-    except (KeyError, ValueError, IndexError, TypeError, UnicodeDecodeError, OSError) as exc:
+    except Exception as exc:  # vrplib raises anything from AssertionError to RuntimeError
         raise InstanceError(f"cannot read {p.name} as a {fmt} instance: {exc}") from exc
 
 
