@@ -22,6 +22,12 @@ class CatalogErrorCode(ErrorCodes):
     PRODUCT_INVALID = ErrorSpec(
         "product_invalid", 400, "商品信息有误：{reason}", "Invalid product: {reason}"
     )
+    SKU_TAKEN = ErrorSpec(
+        "sku_taken",
+        409,
+        "货号 {sku} 已被其他商品使用",
+        "SKU {sku} is already used by another product",
+    )
     PHOTO_TYPE = ErrorSpec(
         "photo_type", 400, "图片须为 JPEG、PNG 或 WebP 格式", "Photos must be JPEG, PNG or WebP"
     )

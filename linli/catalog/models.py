@@ -44,6 +44,9 @@ class Product(models.Model):
         Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
     )
     name = models.CharField(_("name"), max_length=80)
+    sku = models.CharField(
+        _("SKU"), max_length=40, blank=True, help_text=_("The merchant's own item code (货号)")
+    )
     aliases = models.CharField(
         _("aliases"), max_length=200, blank=True, help_text=_("Other names, comma-separated")
     )
@@ -70,6 +73,13 @@ class Product(models.Model):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         indexes = [models.Index(fields=["merchant", "active"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "sku"],
+                condition=~models.Q(sku=""),
+                name="unique_product_sku",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.spec}".strip()

@@ -24,6 +24,7 @@ PHOTO_MAX_BYTES = getattr(settings, "LINLI_PHOTO_MAX_BYTES", 2 * 1024 * 1024)
 PRODUCT_FIELDS = frozenset(
     {
         "name",
+        "sku",
         "category",
         "aliases",
         "brand",
@@ -56,6 +57,10 @@ def _clean_product_fields(fields: dict[str, Any]) -> dict[str, Any]:
         out["name"] = (out["name"] or "").strip()
         if not out["name"]:
             raise CatalogError(CatalogErrorCode.PRODUCT_INVALID, reason="name")
+    if "sku" in out:
+        out["sku"] = str(out["sku"] or "").strip()
+        if len(out["sku"]) > 40:
+            raise CatalogError(CatalogErrorCode.PRODUCT_INVALID, reason="sku")
     if "storage" in out and out["storage"] not in StorageClass.values:
         raise CatalogError(CatalogErrorCode.PRODUCT_INVALID, reason=f"storage={out['storage']}")
     if out.get("barcode"):
@@ -76,6 +81,14 @@ def _clean_product_fields(fields: dict[str, Any]) -> dict[str, Any]:
             raise CatalogError(CatalogErrorCode.CATEGORY_NOT_FOUND)
         out["category"] = found
     return out
+
+
+def _check_sku_free(merchant_id: int, sku: str | None, product_id: int | None) -> None:
+    if (
+        sku
+        and Product.objects.filter(merchant_id=merchant_id, sku=sku).exclude(pk=product_id).exists()
+    ):
+        raise CatalogError(CatalogErrorCode.SKU_TAKEN, sku=sku)
 
 
 def product_search_text_refresh(*, product: Product) -> str:
@@ -100,6 +113,7 @@ def product_create(*, actor: User | None, merchant: Merchant, name: str, **field
     """Create a merchant's product. Keyword fields: see PRODUCT_FIELDS."""
     _require_merchant(actor, merchant.pk)
     clean = _clean_product_fields({"name": name, **fields})
+    _check_sku_free(merchant.pk, clean.get("sku"), None)
     product = Product(merchant=merchant, **clean)
     product_search_text_refresh(product=product)
     product.save()
@@ -110,6 +124,7 @@ def product_create(*, actor: User | None, merchant: Merchant, name: str, **field
 def product_update(*, actor: User | None, product: Product, **fields: Any) -> Product:
     _require_merchant(actor, product.merchant_id)
     clean = _clean_product_fields(fields)
+    _check_sku_free(product.merchant_id, clean.get("sku"), product.pk)
     for key, value in clean.items():
         setattr(product, key, value)
     product_search_text_refresh(product=product)
