@@ -13,7 +13,7 @@ class RoleGrantInline(admin.TabularInline):
 class LinliUserAdmin(UserAdmin):
     list_display = ("username", "display_name", "phone", "is_staff")
     search_fields = ("username", "display_name", "phone")
-    fieldsets = (*UserAdmin.fieldsets, ("linli", {"fields": ("phone", "display_name")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("linli", {"fields": ("phone", "display_name")}))
     inlines = [RoleGrantInline]
 
 

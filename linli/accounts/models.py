@@ -38,7 +38,7 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=11, unique=True, null=True, blank=True)
     display_name = models.CharField(_("display name"), max_length=40, blank=True)
 
-    objects = LinliUserManager()
+    objects = LinliUserManager()  # type: ignore[misc]  # Django-stubs: manager override
 
     class Meta:
         verbose_name = _("user")
@@ -161,4 +161,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
-

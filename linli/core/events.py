@@ -25,4 +25,11 @@ def subscribe(event_type: type, handler: Handler) -> None:
 def publish(event: object) -> None:
     """Call every handler of the event's type once the current transaction commits."""
     for handler in list(_handlers[type(event)]):
-        transaction.on_commit(lambda h=handler: h(event))
+        transaction.on_commit(_bind(handler, event))
+
+
+def _bind(handler: Handler, event: object) -> Callable[[], None]:
+    def call() -> None:
+        handler(event)
+
+    return call

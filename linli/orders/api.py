@@ -13,10 +13,12 @@ from linli.orders.models import Checkout, Order
 from linli.orders.schemas import (
     BoardOut,
     CartLineIn,
+    CartLineOut,
     CartOut,
     CheckoutIn,
     CheckoutOut,
     CodeIn,
+    OrderLineOut,
     OrderOut,
     ReasonIn,
     RefundIn,
@@ -44,15 +46,15 @@ def order_out(order: Order, *, for_resident: bool) -> OrderOut:
         placed_at=order.placed_at,
         pickup_code=order.pickup_code if show_code else None,
         lines=[
-            {
-                "name": ln.name,
-                "spec": ln.spec,
-                "storage": ln.storage,
-                "unit_price_fen": ln.unit_price_fen,
-                "quantity": ln.quantity,
-                "line_total_fen": ln.line_total_fen,
-                "lots": ln.lots,
-            }
+            OrderLineOut(
+                name=ln.name,
+                spec=ln.spec,
+                storage=ln.storage,
+                unit_price_fen=ln.unit_price_fen,
+                quantity=ln.quantity,
+                line_total_fen=ln.line_total_fen,
+                lots=ln.lots,
+            )
             for ln in order.lines.all()
         ],
     )
@@ -61,20 +63,20 @@ def order_out(order: Order, *, for_resident: bool) -> OrderOut:
 def cart_out(resident: User) -> CartOut:
     lines = selectors.cart_lines_for(resident=resident)
     out = [
-        {
-            "listing_id": ln.listing_id,
-            "outlet_id": ln.listing.outlet_id,
-            "outlet": ln.listing.outlet.name,
-            "product": ln.listing.product.name,
-            "spec": ln.listing.product.spec,
-            "storage": ln.listing.product.storage,
-            "unit_price_fen": ln.listing.price_fen,
-            "quantity": ln.quantity,
-            "line_total_fen": ln.listing.price_fen * ln.quantity,
-        }
+        CartLineOut(
+            listing_id=ln.listing_id,
+            outlet_id=ln.listing.outlet_id,
+            outlet=ln.listing.outlet.name,
+            product=ln.listing.product.name,
+            spec=ln.listing.product.spec,
+            storage=ln.listing.product.storage,
+            unit_price_fen=ln.listing.price_fen,
+            quantity=ln.quantity,
+            line_total_fen=ln.listing.price_fen * ln.quantity,
+        )
         for ln in lines
     ]
-    return CartOut(lines=out, total_fen=sum(x["line_total_fen"] for x in out))
+    return CartOut(lines=out, total_fen=sum(x.line_total_fen for x in out))
 
 
 def checkout_out(checkout: Checkout) -> CheckoutOut:

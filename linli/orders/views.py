@@ -113,7 +113,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     for key, value in request.POST.items():
         if key.startswith("method-"):
             outlet_id = _int(key.removeprefix("method-"))
-            choices[outlet_id] = services.CheckoutChoice(outlet_id, value)
+            choices[outlet_id] = services.CheckoutChoice(outlet_id, str(value))
     try:
         result = services.checkout_submit(
             resident=resident,

@@ -200,10 +200,11 @@ def order_refund_partial(*, actor: User, order_id: int, amount_fen: int, reason:
 
 
 def _refund(order: Order, amount_fen: int, reason: str, *, key: str) -> None:
-    if amount_fen <= 0:
+    payment = order.checkout.payment
+    if amount_fen <= 0 or payment is None:
         return
     refund_create(
-        payment=order.checkout.payment,
+        payment=payment,
         amount_fen=amount_fen,
         reason=reason[:200],
         idempotency_key=f"order:{order.pk}:{key}",

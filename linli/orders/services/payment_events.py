@@ -57,7 +57,7 @@ def on_refund_succeeded(event: object) -> None:
     """Book the refund on the order it was for; a fully refunded cancelled order ends refunded."""
     from linli.payments.models import Refund
 
-    refund = Refund.objects.filter(pk=getattr(event, "refund_id", None)).first()
+    refund = Refund.objects.filter(pk=int(getattr(event, "refund_id", 0) or 0)).first()
     key = refund.idempotency_key if refund is not None else ""
     amount = int(getattr(event, "amount_fen", 0))
     prefix, _, rest = key.partition(":")
