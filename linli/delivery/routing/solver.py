@@ -10,6 +10,7 @@ as `fleet_full` instead of returning an infeasible plan.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from pyvrp import (
 )
 from pyvrp import solve as pyvrp_solve
 from pyvrp.constants import MAX_VALUE
+from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxRuntime
 
 from .model import DIMENSIONS, MISSING, OPEN_END, Load, Problem, Stop, integer_matrices, profile_key
@@ -206,7 +208,10 @@ class _Reporter(IteratedLocalSearchCallbacks):
 
 def _run(data: ProblemData, seconds: float, seed: int, reporter: _Reporter):  # type: ignore[no-untyped-def]
     params = SolveParams(ils=IteratedLocalSearchParams(callbacks=reporter))
-    return pyvrp_solve(data, MaxRuntime(seconds), seed=seed, collect_stats=False, params=params)
+    with warnings.catch_warnings():
+        # Expected when the fleet is too small: the second pass handles it.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        return pyvrp_solve(data, MaxRuntime(seconds), seed=seed, collect_stats=False, params=params)
 
 
 def _plan(
