@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "linli.planning",
     "linli.demo",
     "linli.payments",
+    "linli.lockers",
 ]
 
 MIDDLEWARE = [
@@ -185,7 +187,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "inventory-expire-lots": {"task": "inventory.tasks.expire_lots", "schedule": 3600.0},
+    "lockers-every-10-min": {"task": "lockers.sweep", "schedule": 600.0},
+    "lockers-station-daily": {
+        "task": "lockers.station_daily",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
+
+# Lockers and the parcel station (defaults in linli/lockers/conf.py: 12 h free, ¥0.5 per 12 h,
+# cap ¥3, 2026 public holidays free, kept 4 days; station keeps parcels 7 days).
+LINLI_LOCKER_FREE_HOURS = envint("LINLI_LOCKER_FREE_HOURS", 12)
+LINLI_LOCKER_FEE_PER_PERIOD_FEN = envint("LINLI_LOCKER_FEE_PER_PERIOD_FEN", 50)
+LINLI_LOCKER_FEE_CAP_FEN = envint("LINLI_LOCKER_FEE_CAP_FEN", 300)
+LINLI_LOCKER_KEEP_HOURS = envint("LINLI_LOCKER_KEEP_HOURS", 96)
+LINLI_STATION_KEEP_DAYS = envint("LINLI_STATION_KEEP_DAYS", 7)
 
 # Payments: enabled gateways (comma list), the sandbox's signing secret, WeChat Pay v3 and Alipay.
 # Key settings hold the PEM itself or a path to a PEM file. See .env.example.

@@ -7,6 +7,7 @@ inside its own transaction without importing upward.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -58,6 +59,11 @@ class FulfilmentProvider(Protocol):
     def release(self, *, order_id: int) -> None:
         """Give the capacity back (unpaid, cancelled). Must be idempotent."""
 
+    # Optional hooks, called through `call_hook` only when a provider defines them:
+    #   on_paid(*, order_id)  the payment was captured: make the claim permanent (no expiry).
+    #   on_ready(*, order_id) the shop marks the order ready: raise a LinliError to refuse
+    #                         (e.g. a locker order whose goods are not in the compartment yet).
+
 
 class StorePickup:
     """网订店取: the shop keeps the goods; the resident shows a pickup code. No capacity to claim."""
@@ -95,6 +101,36 @@ def get(method: str) -> FulfilmentProvider | None:
 
 def all_providers() -> list[FulfilmentProvider]:
     return list(_providers.values())
+
+
+def call_hook(method: str, hook: str, *, order_id: int) -> None:
+    """Call a provider's optional hook (`on_paid`, `on_ready`) inside the caller's transaction."""
+    fn = getattr(_providers.get(method), hook, None)
+    if callable(fn):
+        fn(order_id=order_id)
+
+
+# --- progress reported back by a provider (lockers cannot import orders) -----------------
+# Stages: "deposited" (goods are at the pickup point: the order is ready), "picked_up" (the
+# resident opened the compartment with the code: handed over), "returned" (kept too long, back
+# to the shop: the resident collects it in store). Handlers run synchronously inside the
+# provider's transaction, so the order and the compartment change together or not at all.
+StageHandler = Callable[..., None]
+_stage_handlers: list[StageHandler] = []
+STAGES = ("deposited", "picked_up", "returned")
+
+
+def on_stage(handler: StageHandler) -> None:
+    """orders registers its handler here in OrdersConfig.ready()."""
+    if handler not in _stage_handlers:
+        _stage_handlers.append(handler)
+
+
+def report_stage(*, order_id: int, stage: str, actor_id: int | None = None) -> None:
+    if stage not in STAGES:
+        raise ValueError(f"unknown fulfilment stage {stage!r}")
+    for handler in list(_stage_handlers):
+        handler(order_id=order_id, stage=stage, actor_id=actor_id)
 
 
 register(StorePickup())

@@ -97,7 +97,9 @@ def order_accept(*, actor: User, order_id: int) -> Order:
 @transaction.atomic
 def order_mark_ready(*, actor: User, order_id: int) -> Order:
     """Goods are packed and waiting at the counter (备货完成); the resident is told."""
-    return move(_order_for_shop(actor, order_id), Status.READY, Actor.SHOP, actor)
+    order = _order_for_shop(actor, order_id)
+    fulfilment.call_hook(order.fulfilment_method, "on_ready", order_id=order.pk)
+    return move(order, Status.READY, Actor.SHOP, actor)
 
 
 def order_pickup_verify(*, actor: User, order_id: int, code: str) -> Order:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 
+from linli.core import fulfilment
 from linli.inventory.services import stock_claims_extend, stock_claims_release
 from linli.orders.domain import Actor, Status
 from linli.orders.models import Checkout, Order
@@ -32,6 +33,7 @@ def on_payment_captured(event: object) -> None:
                 # Paid goods are held until hand-over, never released by the unpaid timeout.
                 if stock_claims_extend(refs=refs, expires_at=None) == len(refs):
                     move(order, Status.PAID, Actor.SYSTEM)
+                    fulfilment.call_hook(order.fulfilment_method, "on_paid", order_id=order.pk)
                 else:  # the hold lapsed before the money came: don't sell what isn't held
                     move(
                         order,
