@@ -188,9 +188,8 @@ def demo_day(
             frozen=rng.randint(1, 3) * 1000 if 0.2 <= cold < 0.28 else 0,
             weight=rng.randint(1, 8) * 1000,
         )
-        shop = rng.choice(shops).id
         oid = f"o{k}"
-        shop_of[oid] = shop
+        shop_of[oid] = rng.choice(shops).id
         household = f"{cx:.0f},{cy:.0f}#{hh}"
         orders.append(Order(oid, household, x, y, demand, slot * 3600, (slot + 2) * 3600, 60))
     hub_fleet = [e_trike("hub", 40), cold_van("hub", 8), van("hub", 4)]

@@ -13,15 +13,19 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from pyvrp import (
     Client,
+    CostEvaluator,
     Depot,
     IteratedLocalSearchCallbacks,
     IteratedLocalSearchParams,
     Location,
     ProblemData,
+    Result,
+    Solution,
     SolveParams,
     VehicleType,
 )
@@ -122,7 +126,8 @@ def _data(problem: Problem, prep: _Prepared, optional: bool) -> tuple[ProblemDat
     dims = [
         k for k in range(len(DIMENSIONS)) if any(s.demand.as_tuple()[k] > 0 for s in prep.stops)
     ] or [0]
-    dist_mats, dur_mats = [], []
+    dist_mats: list[Any] = []
+    dur_mats: list[Any] = []
     for pk in prep.profiles:
         dist, dur = prep.mats[pk]
         sub_d = dist[np.ix_(rows, rows)].copy()
@@ -194,7 +199,9 @@ class _Reporter(IteratedLocalSearchCallbacks):
         self.last = -1.0
         self.iteration = 0
 
-    def on_iteration(self, current, candidate, best, cost_evaluator) -> None:  # type: ignore[no-untyped-def]
+    def on_iteration(
+        self, current: Solution, candidate: Solution, best: Solution, cost_evaluator: CostEvaluator
+    ) -> None:
         self.iteration += 1
         now = time.perf_counter() - self.start
         if self.callback is None or now - self.last < 0.25:
@@ -206,7 +213,7 @@ class _Reporter(IteratedLocalSearchCallbacks):
         self.callback(Progress(fraction, self.iteration, cost, feasible, self.phase))
 
 
-def _run(data: ProblemData, seconds: float, seed: int, reporter: _Reporter):  # type: ignore[no-untyped-def]
+def _run(data: ProblemData, seconds: float, seed: int, reporter: _Reporter) -> Result:
     params = SolveParams(ils=IteratedLocalSearchParams(callbacks=reporter))
     with warnings.catch_warnings():
         # Expected when the fleet is too small: the second pass handles it.
@@ -219,9 +226,9 @@ def _plan(
     prep: _Prepared,
     data: ProblemData,
     type_map: list[int],
-    result,
+    result: Result,
     seconds: float,
-) -> Plan:  # type: ignore[no-untyped-def]
+) -> Plan:
     best = result.best
     routes: list[RoutePlan] = []
     served: set[int] = set()
