@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "linli.catalog",
     "linli.inventory",
     "linli.orders",
+    "linli.procurement",
     "linli.planning",
     "linli.demo",
     "linli.payments",

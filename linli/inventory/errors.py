@@ -26,6 +26,18 @@ class InventoryErrorCode(ErrorCodes):
         "{product}仅剩过期批次，不能出售",
         "Only expired lots of {product} are left; they cannot be sold",
     )
+    LOT_RECALLED = ErrorSpec(
+        "lot_recalled",
+        409,
+        "{product}的批次已召回，不能出售",
+        "The lots of {product} left are recalled; they cannot be sold",
+    )
+    TRANSFER_SAME_OUTLET = ErrorSpec(
+        "transfer_same_outlet",
+        400,
+        "调出和调入门店不能相同",
+        "The sending and receiving outlets must differ",
+    )
     EXPIRY_PAST = ErrorSpec(
         "expiry_past",
         400,

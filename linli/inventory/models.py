@@ -48,7 +48,8 @@ class StockLevel(models.Model):
 
 
 class Lot(models.Model):
-    """A received batch. `expiry_date` is the last day it may be sold (null: does not expire)."""
+    """A received batch. `expiry_date` is the last day it may be sold (null: does not expire).
+    A recalled lot (`recalled_at` set) is never sold again: see `inventory.lots.lots_recall`."""
 
     stock_level = models.ForeignKey(StockLevel, on_delete=models.CASCADE, related_name="lots")
     batch_no = models.CharField(_("batch"), max_length=40)
@@ -56,6 +57,7 @@ class Lot(models.Model):
     production_date = models.DateField(_("production date"), null=True, blank=True)
     origin = models.CharField(_("origin"), max_length=60, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
+    recalled_at = models.DateTimeField(_("recalled at"), null=True, blank=True)
     quantity_received = models.IntegerField(default=0)
     quantity_remaining = models.IntegerField(default=0)
 
@@ -83,6 +85,9 @@ class StockMovement(models.Model):
         WRITE_OFF_DAMAGED = "write_off_damaged", _("Written off: damaged")
         COUNT_ADJUST = "count_adjust", _("Stock count")
         RETURN = "return", _("Returned")
+        RECALL = "recall", _("Written off: recalled")
+        TRANSFER_OUT = "transfer_out", _("Transferred out")
+        TRANSFER_IN = "transfer_in", _("Transferred in")
 
     stock_level = models.ForeignKey(StockLevel, on_delete=models.CASCADE, related_name="movements")
     lot = models.ForeignKey(

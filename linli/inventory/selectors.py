@@ -19,7 +19,8 @@ def _expired_units(day: date) -> Coalesce:
     return Coalesce(
         Sum(
             "lots__quantity_remaining",
-            filter=Q(lots__expiry_date__lt=day, lots__quantity_remaining__gt=0),
+            filter=(Q(lots__expiry_date__lt=day) | Q(lots__recalled_at__isnull=False))
+            & Q(lots__quantity_remaining__gt=0),
         ),
         0,
     )

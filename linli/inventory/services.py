@@ -93,16 +93,16 @@ def _lock(stock_level_id: int) -> StockLevel:
 
 
 def _write_off_expired(stock_level_id: int, *, today: date, actor: User | None = None) -> int:
-    """Write off lots past their expiry date; returns units written off. Idempotent.
+    """Write off lots past their expiry date or recalled; returns units written off. Idempotent.
 
     Units already claimed stay (they are on_hand, held by a claim) until the claim is released or
     committed; that leaves nothing available, so expired stock is never sellable, and the commit
     skips expired lots (LOT_EXPIRED if only those are left).
     """
     expired = list(
-        Lot.objects.filter(
-            stock_level_id=stock_level_id, expiry_date__lt=today, quantity_remaining__gt=0
-        ).values_list("pk", flat=True)
+        Lot.objects.filter(stock_level_id=stock_level_id, quantity_remaining__gt=0)
+        .filter(Q(expiry_date__lt=today) | Q(recalled_at__isnull=False))
+        .values_list("pk", flat=True)
     )
     if not expired:
         return 0
@@ -120,13 +120,14 @@ def _write_off_expired(stock_level_id: int, *, today: date, actor: User | None =
         StockLevel.objects.filter(pk=stock_level_id, on_hand__gte=F("claimed") + q).update(
             on_hand=F("on_hand") - q
         )
+        recalled = lot.recalled_at is not None
         _move(
             stock_level_id,
-            Reason.WRITE_OFF_EXPIRED,
+            Reason.RECALL if recalled else Reason.WRITE_OFF_EXPIRED,
             -q,
             lot=lot,
             actor=actor,
-            ref=f"expired:{lot.expiry_date}",
+            ref=f"recall:{lot.batch_no}"[:60] if recalled else f"expired:{lot.expiry_date}",
         )
         writable -= q
         total += q
@@ -245,7 +246,7 @@ def stock_claims_commit(
         sl = _lock(c.stock_level_id)
         lots = (
             Lot.objects.select_for_update()
-            .filter(stock_level_id=sl.pk, quantity_remaining__gt=0)
+            .filter(stock_level_id=sl.pk, quantity_remaining__gt=0, recalled_at__isnull=True)
             .filter(Q(expiry_date__gte=day) | Q(expiry_date__isnull=True))
             .order_by(*FEFO)
         )
@@ -271,6 +272,8 @@ def stock_claims_commit(
             )
             need -= take
         if need:
+            if Lot.objects.filter(stock_level_id=sl.pk, recalled_at__isnull=False).exists():
+                raise InventoryError(InventoryErrorCode.LOT_RECALLED, product=sl.product.name)
             raise InventoryError(InventoryErrorCode.LOT_EXPIRED, product=sl.product.name)
         StockLevel.objects.filter(pk=sl.pk).update(
             on_hand=F("on_hand") - c.quantity, claimed=F("claimed") - c.quantity
@@ -349,6 +352,8 @@ def stock_return(*, actor: User | None, lot: Lot, quantity: int, ref: str = "") 
     quantity = _check_quantity(quantity, RECEIVE_MAX)
     if lot.expiry_date is not None and lot.expiry_date < timezone.localdate():
         raise InventoryError(InventoryErrorCode.LOT_EXPIRED, product=sl.product.name)
+    if lot.recalled_at is not None:
+        raise InventoryError(InventoryErrorCode.LOT_RECALLED, product=sl.product.name)
     Lot.objects.filter(pk=lot.pk).update(quantity_remaining=F("quantity_remaining") + quantity)
     StockLevel.objects.filter(pk=sl.pk).update(on_hand=F("on_hand") + quantity)
     return _move(sl.pk, Reason.RETURN, quantity, lot=lot, actor=actor, ref=ref)
@@ -387,7 +392,7 @@ def stock_count_adjust(
             need -= take
     elif delta > 0:
         target = (
-            Lot.objects.filter(stock_level_id=sl.pk)
+            Lot.objects.filter(stock_level_id=sl.pk, recalled_at__isnull=True)
             .filter(Q(expiry_date__gte=day) | Q(expiry_date__isnull=True))
             .order_by(F("expiry_date").desc(nulls_first=True), "-received_at", "-pk")
             .first()
@@ -410,10 +415,11 @@ def stock_count_adjust(
 
 
 def lots_expire(*, today: date | None = None) -> int:
-    """Write off expired lots everywhere (the nightly job); returns units written off."""
+    """Write off expired and recalled lots everywhere (the nightly job); returns units written off."""
     day = _today(today)
     ids = (
-        Lot.objects.filter(expiry_date__lt=day, quantity_remaining__gt=0)
+        Lot.objects.filter(quantity_remaining__gt=0)
+        .filter(Q(expiry_date__lt=day) | Q(recalled_at__isnull=False))
         .values_list("stock_level_id", flat=True)
         .distinct()
         .order_by("stock_level_id")

@@ -148,18 +148,20 @@ class Licence(models.Model):
 
 
 class Membership(models.Model):
-    """Who works for a merchant. Owners see all outlets; staff only those listed (all if none)."""
+    """Who works for a merchant. Owners and managers (a chain's head office) see all outlets;
+    staff only those listed (all if none); a franchisee only the outlets listed (none if none)."""
 
     class Role(models.TextChoices):
         OWNER = "owner", _("Owner")
         MANAGER = "manager", _("Manager")
         STAFF = "staff", _("Staff")
+        FRANCHISEE = "franchisee", _("Franchisee")
 
     merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shop_memberships"
     )
-    role = models.CharField(max_length=8, choices=Role.choices)
+    role = models.CharField(max_length=12, choices=Role.choices)
     outlets = models.ManyToManyField(Outlet, blank=True)
 
     class Meta:

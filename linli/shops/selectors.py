@@ -14,13 +14,14 @@ def merchant_list_for_user(*, user: User) -> QuerySet[Merchant]:
 
 
 def outlet_list_for_user(*, user: User) -> QuerySet[Outlet]:
-    """Owners and managers see every outlet of their merchants; staff only their assigned ones."""
+    """Owners and managers see every outlet of their merchants; staff only their assigned ones
+    (all if none); a franchisee only its assigned ones (none if none)."""
     memberships = Membership.objects.filter(user=user).prefetch_related("outlets")
     ids: set[int] = set()
     merchant_ids: list[int] = []
     for m in memberships:
         assigned = [o.pk for o in m.outlets.all()]
-        if m.role == Membership.Role.STAFF and assigned:
+        if m.role == Membership.Role.FRANCHISEE or (m.role == Membership.Role.STAFF and assigned):
             ids.update(assigned)
         else:
             merchant_ids.append(m.merchant_id)
