@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+# pip on some machines warns about every missing local index; keep real errors visible.
+QUIET_PIP := 2>&1 | { grep -v -e "is ignored: it is neither" -e "BuildBackendWarning" || true; }
 
 .PHONY: demo test bench lint venv migrate messages clean
 
@@ -13,8 +17,8 @@ venv: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --upgrade pip $(QUIET_PIP)
+	$(BIN)/python -m pip install --quiet -e ".[dev]" $(QUIET_PIP)
 	@rm -f $(VENV)/.installed-* && touch $@
 
 migrate: venv
