@@ -224,7 +224,6 @@ def _run(data: ProblemData, seconds: float, seed: int, reporter: _Reporter) -> R
 def _plan(
     problem: Problem,
     prep: _Prepared,
-    data: ProblemData,
     type_map: list[int],
     result: Result,
     seconds: float,
@@ -308,7 +307,7 @@ def solve(
         result = _run(
             data, budget, seed, _Reporter(progress, budget, "partial", problem.cost_scale)
         )
-    plan = _plan(problem, prep, data, type_map, result, time.perf_counter() - t0)
+    plan = _plan(problem, prep, type_map, result, time.perf_counter() - t0)
     if progress is not None:
         progress(Progress(1.0, plan.iterations, plan.cost, plan.feasible, "done"))
     plan.notes.extend(notes)
