@@ -60,6 +60,7 @@ def parcel_register(
         )
     members = _members(household)
     code = new_code(6)
+    now = timezone.now()
     parcel = Parcel.objects.create(
         site=site,
         carrier=carrier,
@@ -69,7 +70,8 @@ def parcel_register(
         shelf=shelf.strip()[:12],
         code_hash=code_hash(station_scope(site.pk), code),
         registered_by=actor,
-        keep_until=timezone.now() + timedelta(days=conf.station_keep_days()),
+        registered_at=now,
+        keep_until=now + timedelta(days=conf.station_keep_days()),
     )
     _notify(parcel, members, code, first=True)
     event_log("parcel_in", channel="page", parcel=parcel, actor=actor, detail=tracking)
