@@ -28,6 +28,15 @@ class CatalogErrorCode(ErrorCodes):
         "货号 {sku} 已被其他商品使用",
         "SKU {sku} is already used by another product",
     )
+    IMPORT_REJECTED = ErrorSpec(
+        "import_rejected",
+        400,
+        "文件中有 {count} 处错误，未导入任何数据",
+        "The file has {count} errors; nothing was imported",
+    )
+    IMPORT_FILE = ErrorSpec(
+        "import_file", 400, "无法读取该文件：{reason}", "Cannot read the file: {reason}"
+    )
     PHOTO_TYPE = ErrorSpec(
         "photo_type", 400, "图片须为 JPEG、PNG 或 WebP 格式", "Photos must be JPEG, PNG or WebP"
     )

@@ -110,6 +110,12 @@ class Listing(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="listings")
     price_fen = models.IntegerField(_("price (fen)"))
     active = models.BooleanField(_("active"), default=True)
+    low_stock_threshold = models.PositiveIntegerField(
+        _("low-stock threshold"),
+        null=True,
+        blank=True,
+        help_text=_("Alert when fewer units are available; blank: derived from recent sales"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

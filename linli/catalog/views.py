@@ -61,6 +61,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 class ProductForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=80)
+    sku = forms.CharField(label=_("SKU"), max_length=40, required=False)
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.all(), required=False
     )

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import User
 from linli.catalog.models import Product
+from linli.catalog.views_bulk import download
 from linli.core.errors import LinliError
-from linli.inventory import selectors, services
+from linli.inventory import alerts, bulk, selectors, services
 from linli.inventory.errors import InventoryError, InventoryErrorCode
 from linli.inventory.models import StockMovement
 from linli.shops.selectors import outlet_list_for_user
@@ -83,6 +84,30 @@ def _post(request: HttpRequest, user: User, outlet_id: int, merchant_id: int) ->
                 else StockMovement.Reason.WRITE_OFF_DAMAGED,
             )
             messages.success(request, _("Written off."))
+        elif action == "count":
+            sl = selectors.stock_level_get_for_user(
+                user=user, stock_level_id=int(request.POST.get("stock_level", "0"))
+            )
+            services.stock_count_adjust(
+                actor=user, stock_level=sl, counted=int(request.POST.get("counted") or "x")
+            )
+            messages.success(request, _("Count saved."))
+        elif action == "receive_file":
+            upload = request.FILES.get("file")
+            if upload is None:
+                messages.error(request, _("Choose a file to import."))
+                return None
+            outlet = next(o for o in outlet_list_for_user(user=user) if o.pk == outlet_id)
+            try:
+                n = bulk.stock_import_receive(
+                    actor=user, outlet=outlet, content=upload.read(), filename=upload.name or ""
+                )
+            except bulk.StockImportRejected as e:
+                messages.error(request, e.message())
+                for err in e.errors[:50]:
+                    messages.error(request, f"{err.row} {err.column}: {err.message()}")
+            else:
+                messages.success(request, _("Received %(n)s lots from the file.") % {"n": n})
     except LinliError as e:
         messages.error(request, e.message())
     except ValueError:
@@ -103,6 +128,12 @@ def stock(request: HttpRequest, outlet_id: int) -> HttpResponse:
             return redirect("inventory:stock", outlet_id=outlet_id)
         form = bad
     lots = selectors.lots_for_outlet(user=user, outlet_id=outlet_id)
+    try:
+        days = max(0, min(60, int(request.GET.get("days") or alerts.EXPIRY_DAYS)))
+    except ValueError:
+        days = alerts.EXPIRY_DAYS
+    expiring = alerts.expiring_lots(user=user, outlet_id=outlet_id, days=days)
+    low = alerts.low_stock(user=user, outlet_id=outlet_id)
     moves = selectors.movements_for_outlet(user=user, outlet_id=outlet_id, limit=50)
     return render(
         request,
@@ -115,5 +146,24 @@ def stock(request: HttpRequest, outlet_id: int) -> HttpResponse:
             "moves": moves,
             "form": form,
             "warn_days": WARN_DAYS,
+            "expiring": expiring,
+            "low": low,
+            "alert_days": days,
         },
     )
+
+
+@login_required
+def stock_export(request: HttpRequest, outlet_id: int, fmt: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if fmt not in ("xlsx", "csv"):
+        raise InventoryError(InventoryErrorCode.STOCK_NOT_FOUND)
+    content = bulk.stock_export(user=user, outlet_id=outlet_id, fmt=fmt)
+    return download(content, fmt, f"stock-{outlet_id}-{timezone.localdate():%Y%m%d}")
+
+
+@login_required
+def receive_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("xlsx", "csv"):
+        raise InventoryError(InventoryErrorCode.STOCK_NOT_FOUND)
+    return download(bulk.receive_template(fmt), fmt, "linli-receive-template")
