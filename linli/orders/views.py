@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from linli.accounts.models import User
 from linli.core import fulfilment
 from linli.core.errors import LinliError
+from linli.core.storage import coldest
 from linli.orders import selectors, services
 from linli.orders.domain import HOLDING, PAID_STATES, Actor, Status
 from linli.orders.qr import pickup_qr_svg
@@ -46,7 +47,13 @@ def _cart_context(resident: User) -> dict[str, Any]:
         g["lines"].append(ln)
         g["subtotal"] += ln.listing.price_fen * ln.quantity
     for outlet_id, g in groups.items():
-        parcel = fulfilment.Parcel(outlet_id=outlet_id, volume_ml=0, weight_g=0, storage="ambient")
+        products = [(ln.listing.product, ln.quantity) for ln in g["lines"]]
+        parcel = fulfilment.Parcel(
+            outlet_id=outlet_id,
+            volume_ml=sum((p.volume_ml or 0) * q for p, q in products),
+            weight_g=sum((p.weight_g or 0) * q for p, q in products),
+            storage=coldest([p.storage for p, _ in products]),
+        )
         g["options"] = [
             opt
             for p in fulfilment.all_providers()

@@ -95,7 +95,7 @@ def _open_alarm(cabinet: Cabinet, zone: str, kind: str, celsius: float, at: date
             "locker_alarm",
             f"温度告警：{site.name} {cabinet} {zone_name} {celsius:.1f} °C",
             f"应为 {band}。请检查柜机并处理格口内商品。",
-            url="/lockers/operator/alarms/",
+            url="/lockers-operator/",
             sms=f"【邻里】{site.name} {cabinet} {zone_name}温区 {celsius:.1f} °C，超出 {band}",
         )
     affected = (

@@ -135,10 +135,10 @@ def test_shop_of_another_outlet_cannot_deposit(paid, mia, django_capture_on_comm
 def test_walk_up_deposit_needs_consent_and_a_cold_box_for_fresh(
     rosa, carla, lockers, django_capture_on_commit_callbacks
 ):
-    args = dict(
-        actor=carla, cabinet_id=lockers.cabinet.pk, recipient_phone=rosa.phone,
-        carrier="sf", tracking_no="SF123456789",
-    )  # fmt: skip
+    args = {
+        "actor": carla, "cabinet_id": lockers.cabinet.pk, "recipient_phone": rosa.phone,
+        "carrier": "sf", "tracking_no": "SF123456789",
+    }  # fmt: skip
     with pytest.raises(LinliError) as e:
         parcel_deposit(**args)
     assert e.value.spec.code == "locker_no_consent" and refused("locker_no_consent") == 1

@@ -60,7 +60,7 @@ def test_resident_gets_a_fresh_code(parcel, pete, rosa, lockers):
 
 
 def test_duplicate_and_other_community_and_non_staff_are_refused(parcel, pete, marco, lockers):
-    args = dict(site_id=lockers.station.pk, carrier="sf", household_id=parcel.household_id)
+    args = {"site_id": lockers.station.pk, "carrier": "sf", "household_id": parcel.household_id}
     with pytest.raises(LinliError) as e:
         parcel_register(actor=pete, tracking_no="SF1400012345678", **args)
     assert e.value.spec.code == "parcel_duplicate"
