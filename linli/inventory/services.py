@@ -352,6 +352,7 @@ def stock_return(*, actor: User | None, lot: Lot, quantity: int, ref: str = "") 
     quantity = _check_quantity(quantity, RECEIVE_MAX)
     if lot.expiry_date is not None and lot.expiry_date < timezone.localdate():
         raise InventoryError(InventoryErrorCode.LOT_EXPIRED, product=sl.product.name)
+    lot.refresh_from_db(fields=["recalled_at"])
     if lot.recalled_at is not None:
         raise InventoryError(InventoryErrorCode.LOT_RECALLED, product=sl.product.name)
     Lot.objects.filter(pk=lot.pk).update(quantity_remaining=F("quantity_remaining") + quantity)

@@ -31,7 +31,7 @@ def admin(db) -> User:
 
 
 @pytest.fixture
-def farm(marco, marco_merchant) -> Supplier:
+def farm(marco, marco_merchant) -> Supplier:  # noqa: F811
     return services.supplier_register(
         actor=marco,
         merchant=marco_merchant,
