@@ -51,8 +51,10 @@ def compartment_take(
     )
     skip_locked = connection.features.has_select_for_update_skip_locked
     for _attempt in range(10):
+        # Lock exactly one row: locking a batch would hide the rest of it from racing
+        # checkouts (SKIP LOCKED) until we commit, and they would answer "full" too early.
         batch = qs.select_for_update(skip_locked=True, of=("self",)) if skip_locked else qs
-        ids = list(batch.values_list("pk", flat=True)[:8])
+        ids = list(batch.values_list("pk", flat=True)[: 1 if skip_locked else 8])
         if not ids:
             return None
         for pk in ids:
