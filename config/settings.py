@@ -188,6 +188,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "inventory-expire-lots": {"task": "inventory.tasks.expire_lots", "schedule": 3600.0},
+    "procurement-close-rounds": {"task": "procurement.tasks.close_due_rounds", "schedule": 60.0},
     "lockers-every-10-min": {"task": "lockers.sweep", "schedule": 600.0},
     "lockers-station-daily": {
         "task": "lockers.station_daily",
