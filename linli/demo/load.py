@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from linli.inventory.demo import demo_shop_load
+from linli.lockers.demo import demo_lockers_load
 from linli.shops.demo import DemoSummary, demo_load
 from linli.shops.models import Outlet
 
@@ -26,4 +27,5 @@ def demo_load_all() -> FullDemo:
     extra: dict[str, object] = {
         k: (len(v) if isinstance(v, list | tuple) else v) for k, v in shop.items()
     }
+    extra.update(demo_lockers_load(community=base.community))
     return FullDemo(base, extra)
