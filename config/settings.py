@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "linli.inventory",
     "linli.orders",
     "linli.procurement",
+    "linli.reports",
     "linli.planning",
     "linli.demo",
     "linli.payments",
@@ -189,6 +190,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "inventory-expire-lots": {"task": "inventory.tasks.expire_lots", "schedule": 3600.0},
     "procurement-close-rounds": {"task": "procurement.tasks.close_due_rounds", "schedule": 60.0},
+    "inventory-stock-alerts": {"task": "inventory.tasks.stock_alerts", "schedule": 86400.0},
     "lockers-every-10-min": {"task": "lockers.sweep", "schedule": 600.0},
     "lockers-station-daily": {
         "task": "lockers.station_daily",

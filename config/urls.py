@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("linli.shops.urls")),
     path("", include("linli.catalog.urls")),
     path("", include("linli.inventory.urls")),
+    path("", include("linli.procurement.reorder_urls")),
+    path("", include("linli.reports.urls")),
     path("gov/", include("linli.planning.urls")),
     path("payments/", include("linli.payments.urls")),
     path("", include("linli.orders.urls")),
