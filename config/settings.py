@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "linli.demo",
     "linli.payments",
     "linli.lockers",
+    "linli.delivery",
 ]
 
 MIDDLEWARE = [
