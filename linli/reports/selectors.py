@@ -6,7 +6,7 @@ office (owner/manager) all its outlets, a franchisee only its own.
 - Sales: order lines of orders handed over (picked up or completed), dated by the hand-over.
 - Cost: the purchase-order unit price of the lot each unit left from (the ledger's `sale`
   movement → lot → receipt line → PO line). Units from lots not received against a PO have no
-  known cost; margin is over costed units, the revenue share taken at the group's mean price,
+  known cost; margin is over costed units (their revenue at the product's mean price that day),
   and `cost_coverage` says how much of the volume had a cost.
 - Stock value: units left in lots × their PO cost (units without a cost counted apart).
 - Waste: write-offs (expired, damaged, recalled), units and cost, by the same keys.
@@ -47,22 +47,23 @@ class Row:
     revenue_fen: int = 0
     cost_fen: int = 0  # of the costed units
     costed_units: int = 0
+    costed_revenue_fen: int = 0
     waste_units: int = 0
     waste_cost_fen: int = 0
 
     @property
     def margin_fen(self) -> int | None:
-        """Revenue of the costed units (at this row's mean price) − their cost."""
-        if not self.costed_units or not self.units:
+        """Revenue of the costed units − their cost (None when no unit had a cost)."""
+        if not self.costed_units:
             return None
-        return round(self.revenue_fen * self.costed_units / self.units) - self.cost_fen
+        return self.costed_revenue_fen - self.cost_fen
 
     @property
     def margin_pct(self) -> float | None:
         m = self.margin_fen
-        if m is None or not self.revenue_fen:
+        if m is None or not self.costed_revenue_fen:
             return None
-        return round(100 * m / (self.revenue_fen * self.costed_units / self.units), 1)
+        return round(100 * m / self.costed_revenue_fen, 1)
 
     @property
     def cost_coverage(self) -> float | None:
@@ -118,13 +119,7 @@ def sales_report(*, user: User, start: date, end: date, outlet_id: int | None = 
     products: dict[int, Row] = defaultdict(lambda: Row(None))
     by_outlet = {o.pk: Row(o.pk, o.name) for o in outlets}
 
-    def add(day: date, product_id: int, outlet: int, **values: int) -> None:
-        for row in (days.get(day), products[product_id], by_outlet.get(outlet), report.total):
-            if row is None:
-                continue
-            for k, v in values.items():
-                setattr(row, k, getattr(row, k) + (v or 0))
-
+    fine: dict[tuple[date, int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     sales = (
         OrderLine.objects.filter(
             order__outlet_id__in=ids,
@@ -137,13 +132,9 @@ def sales_report(*, user: User, start: date, end: date, outlet_id: int | None = 
         .annotate(units=Sum("quantity"), revenue=Sum("line_total_fen"))
     )
     for s in sales:
-        add(
-            s["day"],
-            s["product_id"],
-            s["order__outlet_id"],
-            units=s["units"],
-            revenue_fen=s["revenue"],
-        )
+        f = fine[(s["day"], s["product_id"], s["order__outlet_id"])]
+        f["units"] += s["units"]
+        f["revenue_fen"] += s["revenue"]
     moves = (
         StockMovement.objects.filter(
             stock_level__outlet_id__in=ids,
@@ -160,11 +151,21 @@ def sales_report(*, user: User, start: date, end: date, outlet_id: int | None = 
         )
     )
     for m in moves:
-        keys = (m["day"], m["stock_level__product_id"], m["stock_level__outlet_id"])
+        f = fine[(m["day"], m["stock_level__product_id"], m["stock_level__outlet_id"])]
         if m["reason"] == Reason.SALE:
-            add(*keys, cost_fen=m["cost"], costed_units=m["costed"])
+            f["cost_fen"] += m["cost"] or 0
+            f["costed_units"] += m["costed"] or 0
         else:
-            add(*keys, waste_units=m["units"], waste_cost_fen=m["cost"])
+            f["waste_units"] += m["units"] or 0
+            f["waste_cost_fen"] += m["cost"] or 0
+    for (day, product_id, outlet), f in fine.items():
+        # Revenue of the costed units at this product's mean price that day.
+        costed = min(f["costed_units"], f["units"])
+        f["costed_revenue_fen"] = round(f["revenue_fen"] * costed / f["units"]) if costed else 0
+        for row in (days.get(day), products[product_id], by_outlet.get(outlet), report.total):
+            if row is not None:
+                for k, v in f.items():
+                    setattr(row, k, getattr(row, k) + v)
     names = dict(Product.objects.filter(pk__in=list(products)).values_list("pk", "name"))
     for pid, row in products.items():
         row.key, row.label = pid, names.get(pid, str(pid))
