@@ -84,10 +84,10 @@ def _clean_product_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_sku_free(merchant_id: int, sku: str | None, product_id: int | None) -> None:
-    if (
-        sku
-        and Product.objects.filter(merchant_id=merchant_id, sku=sku).exclude(pk=product_id).exists()
-    ):
+    taken = Product.objects.filter(merchant_id=merchant_id, sku=sku)
+    if product_id is not None:
+        taken = taken.exclude(pk=product_id)
+    if sku and taken.exists():
         raise CatalogError(CatalogErrorCode.SKU_TAKEN, sku=sku)
 
 

@@ -194,10 +194,10 @@ def _suppliers(lines: list[Line]) -> None:
         .values("purchase_order__outlet_id", "product_id")
         .annotate(out=Sum(F("quantity_ordered") - F("quantity_received")))
     )
-    for r in open_lines:
-        line = pairs.get((r["purchase_order__outlet_id"], r["product_id"]))
+    for o in open_lines:
+        line = pairs.get((o["purchase_order__outlet_id"], o["product_id"]))
         if line is not None:
-            line.on_order = max(0, r["out"] or 0)
+            line.on_order = max(0, o["out"] or 0)
 
 
 def _plan(outlet_ids: list[int], today: date, review_days: int) -> list[Line]:

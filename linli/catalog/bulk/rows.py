@@ -77,7 +77,7 @@ class CellError(LinliError):
 class RowError:
     row: int  # spreadsheet row number (1 = header)
     column: str
-    code: RowErrorCode
+    code: ErrorCodes
     params: dict[str, Any] = field(default_factory=dict)
 
     def message(self, language: str | None = None) -> str:

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 def _categories(veg):
     return veg
 
+
 HEADER = ["sku", "name", "price", "category", "spec", "storage", "barcode", "shelf_life_days"]
 GOOD = [
     ["A001", "农夫山泉", "2.00", "vegetables", "550ml", "ambient", "6921168509256", "365"],
