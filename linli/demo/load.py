@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from linli.delivery.demo import demo_delivery_load
 from linli.inventory.demo import demo_shop_load
 from linli.lockers.demo import demo_lockers_load
 from linli.shops.demo import DemoSummary, demo_load
@@ -28,4 +29,5 @@ def demo_load_all() -> FullDemo:
         k: (len(v) if isinstance(v, list | tuple) else v) for k, v in shop.items()
     }
     extra.update(demo_lockers_load(community=base.community))
+    extra.update(demo_delivery_load(community=base.community))
     return FullDemo(base, extra)
