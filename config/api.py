@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
@@ -103,6 +104,19 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.exception("unhandled API error on %s", request.path)
     return _error(request, CoreError(CoreErrorCode.SERVER_ERROR))
+
+
+@api.get("/health", auth=None, response={200: dict, 503: dict}, tags=["health"])
+def health(request: HttpRequest) -> Status[dict[str, object]]:
+    """For load balancers and uptime checks: 200 when the database answers one query, else 503."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        log.exception("health check: database unreachable")
+        return Status(503, {"status": "error", "db": False})
+    return Status(200, {"status": "ok", "db": True})
 
 
 api.add_router("/accounts/", "linli.accounts.api.router")

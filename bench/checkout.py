@@ -1,0 +1,653 @@
+"""Benchmark: residents buying and paying under load on gunicorn + PostgreSQL, beside a trivial
+endpoint of the same server (issue 4, "Speed").
+
+    python bench/checkout.py [--seconds 20] [--rounds 4] [--clients 20] [--residents 200]
+                             [--quick] [--json OUT]
+
+Creates a fresh database (dropped and recreated every run), migrates, seeds the small imported
+neighbourhood of the order tests (two shops) with N residents, each with a household and a bearer
+token, plentiful water and tomatoes and two scarce goods (milk, eggs) so that oversell would show.
+Starts `gunicorn config.wsgi -w 2` on loopback with DEBUG off, then a thread pool of clients:
+
+  A. trivial: GET /api/v1/health (one `SELECT 1`), as many as the clients can get answered;
+  B. purchase: PUT cart lines → POST checkout (idempotency key, expected total) → POST the signed
+     sandbox notification the gateway would send (one in ten delivered twice, as gateways retry).
+
+A and B alternate in --rounds slices so both see the same background load. Throughput is paid
+checkouts per second; the headline ratio is that over trivial requests per second (goal ≥ 0.2);
+the per-request ratio (all purchase requests per second over trivial) is printed beside it. Afterwards the database must show zero oversell: for every product, units
+sold + available == received, claimed ≤ on hand, nothing negative; every checkout captured exactly
+once and paid; every failed purchase a coded out_of_stock on a scarce product.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.client
+import itertools
+import json
+import os
+import random
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/linli_bench"
+GOAL_RATIO = 0.2
+PLENTY = 100_000  # the most one delivery may receive
+# (product, extra units received on top of build_neighbourhood's, share of carts, max quantity)
+GOODS: dict[str, tuple[int, float, int]] = {
+    "农夫山泉 550ml": (PLENTY, 1.0, 3),
+    "西红柿": (PLENTY, 0.5, 2),
+    "伊利纯牛奶": (20, 0.3, 2),  # 30 units: sells out part-way through a full run
+    "鸡蛋 10枚": (0, 0.3, 1),  # 5 units, a flash sale: gone in the first second or two
+}
+SCARCE = {"伊利纯牛奶", "鸡蛋 10枚"}
+REDELIVER_EVERY = 10
+
+
+# --- setup -------------------------------------------------------------------------------
+
+
+def _environment(db_url: str) -> None:
+    """Production-like settings for this process and the gunicorn it starts."""
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": db_url,
+            "DJANGO_DEBUG": "False",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "LINLI_PAYMENTS_GATEWAYS": "sandbox",  # off by default without DEBUG
+            "LINLI_PAYMENTS_SANDBOX_SECRET": secrets.token_urlsafe(32),
+            "LINLI_LOG_LEVEL": "WARNING",
+        }
+    )
+    os.environ.pop("REDIS_URL", None)  # per-process cache and eager tasks: no other services
+
+
+def _recreate_database(db_url: str) -> str | None:
+    """Drop and create the bench database; returns why it cannot, or None."""
+    import psycopg
+
+    parts = urlsplit(db_url)
+    name = parts.path.lstrip("/")
+    if not name.replace("_", "").isalnum():
+        return f"unsafe database name {name!r}"
+    admin = parts._replace(path="/postgres").geturl()
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as e:
+        return f"PostgreSQL unavailable at {parts.hostname}:{parts.port} ({e})"
+    return None
+
+
+@dataclass
+class World:
+    listings: dict[str, int]  # product name → listing id
+    tokens: list[str]
+    initial: dict[int, int]  # stock level id → on hand after seeding
+    secret: str
+
+
+def _seed(residents: int, workdir: Path) -> World:
+    from django.conf import settings
+    from django.utils import timezone
+
+    from linli.accounts.models import Role
+    from linli.accounts.services import api_token_create, user_create
+    from linli.community.models import Building, Household, HouseholdMember
+    from linli.inventory.models import StockLevel
+    from linli.inventory.services import stock_receive
+    from linli.orders.tests.conftest import build_neighbourhood
+
+    hood = build_neighbourhood(workdir)
+    owners = {n: shop.owner for shop in (hood.marco, hood.mia) for n in shop.listings}
+    listings = {**hood.marco.listings, **hood.mia.listings}
+    for name, (extra, _share, _most) in GOODS.items():
+        listing = listings[name]
+        if extra:
+            stock_receive(
+                actor=owners[name],
+                outlet=listing.outlet,
+                product=listing.product,
+                quantity=extra,
+                batch_no=f"BENCH{listing.product_id}",
+                expiry_date=timezone.localdate() + timedelta(days=10),
+            )
+    buildings = list(
+        Building.objects.filter(community_id=hood.marco.outlet.community_id, residential=True)
+    )
+    tokens = []
+    for i in range(residents):
+        user = user_create(phone=f"139{i:08d}", display_name=f"居民{i}", roles=[Role.RESIDENT])
+        home = Household.objects.create(
+            building=buildings[i % len(buildings)], unit=str(1 + i // 100), room=f"{i % 100:03d}"
+        )
+        HouseholdMember.objects.create(household=home, user=user, is_primary=True)
+        tokens.append(api_token_create(user=user, name="bench"))
+    initial = dict(StockLevel.objects.values_list("pk", "on_hand"))
+    return World(
+        listings={n: listings[n].pk for n in GOODS},
+        tokens=tokens,
+        initial=initial,
+        secret=settings.LINLI_PAYMENTS_SANDBOX_SECRET,
+    )
+
+
+# --- the server ------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start_gunicorn(port: int, log: Path) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "2"]
+    cmd += ["-b", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60"]
+    with log.open("wb") as out:
+        # own process group so that stopping it also stops both workers
+        return subprocess.Popen(
+            cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()  # gunicorn's graceful stop: the arbiter stops its workers
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+# --- the load generator ----------------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    status: int  # 0: no HTTP answer (refused, reset, timeout)
+    body: bytes
+    seconds: float
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
+
+
+def _call(port: int, method: str, path: str, payload: Any = None, **headers: str) -> Reply:
+    """One request on a fresh connection: gunicorn's sync workers close after every answer."""
+    body = payload if isinstance(payload, str) or payload is None else json.dumps(payload)
+    if body is not None:
+        headers.setdefault("Content-Type", "application/json")
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    t0 = time.perf_counter()
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        return Reply(resp.status, data, time.perf_counter() - t0)
+    except OSError as e:
+        return Reply(0, str(e).encode(), time.perf_counter() - t0)
+    finally:
+        conn.close()
+
+
+def _wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if _call(port, "GET", "/api/v1/health").status == 200:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@dataclass
+class Tally:
+    """What one client saw; merged after the run."""
+
+    latency: dict[str, list[float]] = field(default_factory=dict)
+    outcomes: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[str] = field(default_factory=Counter)
+    paid: list[str] = field(default_factory=list)  # out_trade_no
+    oos_products: Counter[str] = field(default_factory=Counter)
+    redelivered: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, reply: Reply) -> Reply:
+        self.latency.setdefault(kind, []).append(reply.seconds)
+        self.statuses[f"{kind} {reply.status}"] += 1
+        return reply
+
+    def merge(self, other: Tally) -> None:
+        for k, v in other.latency.items():
+            self.latency.setdefault(k, []).extend(v)
+        self.outcomes.update(other.outcomes)
+        self.statuses.update(other.statuses)
+        self.paid.extend(other.paid)
+        self.oos_products.update(other.oos_products)
+        self.redelivered += other.redelivered
+        self.problems.extend(other.problems)
+
+
+def _trivial(port: int, deadline: float, tally: Tally) -> None:
+    while time.perf_counter() < deadline:
+        r = tally.add("trivial", _call(port, "GET", "/api/v1/health"))
+        if r.status != 200 and len(tally.problems) < 20:
+            tally.problems.append(f"health {r.status}: {r.body[:200]!r}")
+
+
+def _purchase(
+    port: int,
+    world: World,
+    tokens: list[str],
+    seed: int,
+    deadline: float,
+    tally: Tally,
+    extra: dict[str, str],
+    paid_seq: Iterator[int],
+) -> None:
+    from linli.payments.gateways.sandbox import sandbox_notification
+
+    rng = random.Random(seed)
+    n = 0
+    while time.perf_counter() < deadline:
+        auth = {"Authorization": f"Bearer {tokens[n % len(tokens)]}", **extra}
+        n += 1
+        cart = {
+            name: rng.randint(1, most)
+            for name, (_extra, share, most) in GOODS.items()
+            if rng.random() < share
+        }
+        t0 = time.perf_counter()
+        total = None
+        for name, qty in cart.items():
+            line = {"listing_id": world.listings[name], "quantity": qty}
+            r = tally.add("cart", _call(port, "PUT", "/api/v1/orders/cart/lines", line, **auth))
+            total = (r.json() or {}).get("total_fen") if r.status == 200 else None
+        if total is None:
+            tally.outcomes["cart_failed"] += 1
+            continue
+        order = {"idempotency_key": uuid.uuid4().hex, "expected_total_fen": total}
+        r = tally.add("checkout", _call(port, "POST", "/api/v1/orders/checkout", order, **auth))
+        got = r.json() or {}
+        if r.status == 201:
+            headers, body = sandbox_notification(
+                world.secret, out_trade_no=got["out_trade_no"], amount_fen=got["total_fen"]
+            )
+            deliveries = 2 if next(paid_seq) % REDELIVER_EVERY == 0 else 1
+            for k in range(deliveries):  # a gateway retries; the second must change nothing
+                p = tally.add(
+                    "notify",
+                    _call(port, "POST", "/api/v1/payments/notify/sandbox", body, **headers),
+                )
+                if p.status != 200:
+                    tally.problems.append(f"notify {p.status}: {p.body[:200]!r}")
+                if k == 0:  # the purchase is done when the first notification is acknowledged
+                    tally.latency.setdefault("purchase", []).append(time.perf_counter() - t0)
+            tally.redelivered += deliveries - 1
+            tally.outcomes["paid"] += 1
+            tally.paid.append(got["out_trade_no"])
+            continue
+        code = got.get("code", f"http_{r.status}")
+        tally.outcomes[code] += 1
+        tally.latency.setdefault("refused", []).append(time.perf_counter() - t0)
+        if code == "out_of_stock":
+            tally.oos_products[",".join(sorted(SCARCE & cart.keys())) or "(none scarce)"] += 1
+        elif len(tally.problems) < 20:
+            tally.problems.append(f"checkout {r.status}: {r.body[:200]!r}")
+        for name in cart:  # the resident's next purchase starts from an empty cart
+            line = {"listing_id": world.listings[name], "quantity": 0}
+            tally.add("cart", _call(port, "PUT", "/api/v1/orders/cart/lines", line, **auth))
+
+
+def _trivial_job(port: int, client: int, deadline: float, tally: Tally) -> None:
+    _trivial(port, deadline, tally)
+
+
+def _purchase_job(
+    port: int,
+    world: World,
+    shares: list[list[str]],
+    seed: int,
+    extra: dict[str, str],
+    paid_seq: Iterator[int],
+    client: int,
+    deadline: float,
+    tally: Tally,
+) -> None:
+    _purchase(port, world, shares[client], seed + client, deadline, tally, extra, paid_seq)
+
+
+def _run(
+    clients: int, seconds: float, job: Callable[[int, float, Tally], None], into: Tally
+) -> float:
+    """`clients` threads run job(client, deadline, tally) until the deadline; returns the wall
+    time, which includes the requests still in flight at the deadline."""
+    tallies = [Tally() for _ in range(clients)]
+    t0 = time.perf_counter()
+    deadline = t0 + seconds
+    with ThreadPoolExecutor(clients) as pool:
+        futures = [pool.submit(job, i, deadline, tallies[i]) for i in range(clients)]
+        for f in futures:
+            f.result()
+    wall = time.perf_counter() - t0
+    for t in tallies:
+        into.merge(t)
+    return wall
+
+
+def _warm_up(port: int, world: World) -> None:
+    """Both workers import every module and build the walking engine before the clock runs."""
+    auth = {"Authorization": f"Bearer {world.tokens[0]}"}
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda _: _call(port, "GET", "/api/v1/nearby", **auth), range(32)))
+        list(pool.map(lambda _: _call(port, "GET", "/api/v1/orders/cart", **auth), range(32)))
+        list(pool.map(lambda _: _call(port, "GET", "/api/v1/health"), range(32)))
+
+
+def _csrf_pair() -> dict[str, str]:
+    """A double-submit CSRF cookie + header, which token clients should not need (see below)."""
+    token = secrets.token_hex(16)  # 32 characters: Django accepts an unmasked secret
+    return {"Cookie": f"csrftoken={token}", "X-CSRFToken": token}
+
+
+def _needs_csrf(port: int, world: World) -> bool:
+    """Can a bearer-token client write? config/api.py lists django_auth (session, CSRF-checked)
+    before the token auths, and django-ninja stops at the first auth that raises: a PUT with only
+    `Authorization: Bearer` gets 403 permission_denied (ninja's "CSRF check Failed"; Django's test
+    client skips CSRF, so the tests do not see it). Then the clients add a CSRF pair and the
+    figures say so (csrf_workaround)."""
+    line = {"listing_id": world.listings["农夫山泉 550ml"], "quantity": 0}
+    auth = {"Authorization": f"Bearer {world.tokens[0]}"}
+    r = _call(port, "PUT", "/api/v1/orders/cart/lines", line, **auth)
+    if r.status == 200:
+        return False
+    r2 = _call(port, "PUT", "/api/v1/orders/cart/lines", line, **auth, **_csrf_pair())
+    if r2.status != 200:
+        raise RuntimeError(f"bearer PUT refused: {r.status} {r.body[:200]!r} / {r2.status}")
+    print(
+        f"  note: bearer-only PUT answered {r.status} {r.body[:80]!r}; clients send a CSRF "
+        "cookie+header pair as a workaround",
+        file=sys.stderr,
+    )
+    return True
+
+
+# --- figures and checks ----------------------------------------------------------------
+
+
+def _pct(values: list[float], q: float) -> float:
+    """Nearest-rank percentile in milliseconds."""
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    return 1000 * s[min(len(s) - 1, max(0, round(q / 100 * len(s) + 0.5) - 1))]
+
+
+def _check(world: World, tally: Tally) -> dict[str, Any]:
+    """Zero oversell and exactly-once payment, read from the database after the run."""
+    from django.db.models import Count, Q, Sum
+
+    from linli.inventory.models import Lot, StockClaim, StockLevel
+    from linli.orders.models import Checkout, Order, OrderLine
+    from linli.payments.models import Payment, PaymentNotification
+
+    bad: list[str] = []
+    sold_by_level: dict[tuple[int, int], int] = {
+        (row["order__outlet_id"], row["product_id"]): row["units"]
+        for row in OrderLine.objects.filter(order__status="paid")
+        .values("order__outlet_id", "product_id")
+        .annotate(units=Sum("quantity"))
+    }
+    active = dict(
+        StockClaim.objects.filter(status="active")
+        .values("stock_level_id")
+        .annotate(units=Sum("quantity"))
+        .values_list("stock_level_id", "units")
+    )
+    stock = []
+    for sl in StockLevel.objects.select_related("product").order_by("pk"):
+        sold = sold_by_level.get((sl.outlet_id, sl.product_id), 0)
+        available = sl.on_hand - sl.claimed
+        stock.append(
+            {
+                "product": sl.product.name,
+                "initial": world.initial[sl.pk],
+                "sold": sold,
+                "available": available,
+            }
+        )
+        if sold + available != world.initial[sl.pk] or sl.on_hand != world.initial[sl.pk]:
+            bad.append(f"{sl.product.name}: sold {sold} + available {available} ≠ received")
+        if sl.claimed != active.get(sl.pk, 0) or sl.claimed != sold:
+            bad.append(
+                f"{sl.product.name}: claimed {sl.claimed}, active claims "
+                f"{active.get(sl.pk, 0)}, paid units {sold}"
+            )
+        if not 0 <= sl.claimed <= sl.on_hand:
+            bad.append(f"{sl.product.name}: claimed {sl.claimed} of {sl.on_hand} on hand")
+    if Lot.objects.filter(quantity_remaining__lt=0).exists():
+        bad.append("a lot has negative quantity remaining")
+
+    checkouts = Checkout.objects.count()
+    if checkouts != len(tally.paid) or len(set(tally.paid)) != len(tally.paid):
+        bad.append(f"{checkouts} checkouts in the database, {len(tally.paid)} paid by clients")
+    if Checkout.objects.filter(payment__isnull=True).exists():
+        bad.append("a checkout without its payment")
+    not_captured = Payment.objects.exclude(status=Payment.Status.CAPTURED).count()
+    captures = Payment.objects.annotate(
+        n=Count("notifications", filter=Q(notifications__outcome="captured"))
+    ).exclude(n=1)
+    duplicates = PaymentNotification.objects.filter(outcome="duplicate").count()
+    if not_captured or captures.exists():
+        bad.append(f"{not_captured} payments not captured, {captures.count()} not exactly once")
+    if duplicates != tally.redelivered:
+        bad.append(f"{tally.redelivered} redeliveries, {duplicates} answered as duplicate")
+    unpaid = Order.objects.exclude(status="paid").count()
+    if unpaid:
+        bad.append(f"{unpaid} orders not paid")
+    failures = {k: v for k, v in tally.outcomes.items() if k != "paid"}
+    if set(failures) - {"out_of_stock"}:
+        bad.append(f"failures other than out_of_stock: {failures}")
+    if tally.oos_products.get("(none scarce)"):
+        bad.append(f"{tally.oos_products['(none scarce)']} out_of_stock without a scarce good")
+    if tally.problems:
+        bad.extend(tally.problems[:10])
+    return {
+        "checkouts": checkouts,
+        "orders": Order.objects.count(),
+        "stock": stock,
+        "redelivered": tally.redelivered,
+        "failures": failures,
+        "oversell": "none" if not bad else "FAILED",
+        "problems": bad,
+    }
+
+
+def _fmt_row(name: str, n: int, wall: float, lat: list[float]) -> str:
+    return f"  {name:<26}{n:>8}{n / wall:>10.1f}{_pct(lat, 50):>10.1f}{_pct(lat, 99):>10.1f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=20.0, help="length of each phase")
+    ap.add_argument("--rounds", type=int, default=4, help="A/B alternations sharing --seconds")
+    ap.add_argument("--clients", type=int, default=20, help="concurrent clients")
+    ap.add_argument("--residents", type=int, default=200)
+    ap.add_argument(
+        "--quick", action="store_true", help="6 s phases in 2 rounds, 10 clients, 50 residents"
+    )
+    ap.add_argument("--db", default=os.getenv("LINLI_BENCH_DATABASE_URL", DEFAULT_DB))
+    ap.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.seconds, args.rounds, args.clients, args.residents = 6.0, 2, 10, 50
+    if args.residents < args.clients:
+        ap.error("need at least one resident per client (a cart belongs to one resident)")
+    if shutil.which("gunicorn", path=str(Path(sys.executable).parent)) is None:
+        print("checkout bench skipped: gunicorn is not installed (pip install -e '.[bench]')")
+        return 0
+    _environment(args.db)
+    why = _recreate_database(args.db)
+    if why:
+        print(f"checkout bench skipped: {why}")
+        return 0
+
+    import django
+    from django.core.management import call_command
+    from django.db import connections
+
+    django.setup()
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    with tempfile.TemporaryDirectory() as tmp:
+        world = _seed(args.residents, Path(tmp))
+    seed_s = time.perf_counter() - t0
+    connections.close_all()
+
+    port = _free_port()
+    log = Path(tempfile.mkstemp(prefix="linli-bench-gunicorn-", suffix=".log")[1])
+    proc = _start_gunicorn(port, log)
+    try:
+        if not _wait_ready(port, proc):
+            print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
+            print("checkout bench: gunicorn did not come up", file=sys.stderr)
+            return 1
+        _warm_up(port, world)
+        csrf = _needs_csrf(port, world)
+        extra = _csrf_pair() if csrf else {}
+        # each client owns a disjoint set of residents: one cart is never shared by two clients
+        shares = [world.tokens[i :: args.clients] for i in range(args.clients)]
+        paid_seq = itertools.count()
+        trivial, buying = Tally(), Tally()
+        wall_a = wall_b = 0.0
+        slice_s = args.seconds / args.rounds
+        # A and B alternate in slices, so that both see the same background load on the machine
+        cpu_a = cpu_b = 0.0  # the load generator's own CPU: it shares the machine's cores
+        for k in range(args.rounds):
+            c0 = time.process_time()
+            wall_a += _run(args.clients, slice_s, functools.partial(_trivial_job, port), trivial)
+            c1 = time.process_time()
+            cpu_a += c1 - c0
+            buy = functools.partial(
+                _purchase_job, port, world, shares, 1000 * (k + 1), extra, paid_seq
+            )
+            wall_b += _run(args.clients, slice_s, buy, buying)
+            cpu_b += time.process_time() - c1
+    finally:
+        _stop(proc)
+    server_log = log.read_text(errors="replace")
+    log.unlink(missing_ok=True)
+
+    checks = _check(world, buying)
+    n_trivial = len(trivial.latency.get("trivial", []))
+    paid = buying.outcomes["paid"]
+    trivial_rps = n_trivial / wall_a
+    paid_ps = paid / wall_b
+    requests_b = sum(
+        len(v) for k, v in buying.latency.items() if k in {"cart", "checkout", "notify"}
+    )
+    figures: dict[str, Any] = {
+        "clients": args.clients,
+        "residents": args.residents,
+        "seconds": args.seconds,
+        "rounds": args.rounds,
+        "workers": 2,
+        "cpus": os.cpu_count(),
+        "seed_s": round(seed_s, 1),
+        "trivial_endpoint": "GET /api/v1/health",
+        "client_cpu_cores_a": round(cpu_a / wall_a, 2),
+        "client_cpu_cores_b": round(cpu_b / wall_b, 2),
+        "csrf_workaround": csrf,
+        "trivial_rps": round(trivial_rps, 1),
+        "trivial_p50_ms": round(_pct(trivial.latency.get("trivial", []), 50), 1),
+        "trivial_p99_ms": round(_pct(trivial.latency.get("trivial", []), 99), 1),
+        "paid_checkouts": paid,
+        "paid_checkouts_per_s": round(paid_ps, 1),
+        "orders": checks["orders"],
+        "orders_per_s": round(checks["orders"] / wall_b, 1),
+        "purchase_p50_ms": round(_pct(buying.latency.get("purchase", []), 50), 1),
+        "purchase_p99_ms": round(_pct(buying.latency.get("purchase", []), 99), 1),
+        "checkout_p50_ms": round(_pct(buying.latency.get("checkout", []), 50), 1),
+        "checkout_p99_ms": round(_pct(buying.latency.get("checkout", []), 99), 1),
+        "purchase_requests_per_s": round(requests_b / wall_b, 1),
+        "ratio": round(paid_ps / trivial_rps, 3) if trivial_rps else None,
+        "request_ratio": round(requests_b / wall_b / trivial_rps, 3) if trivial_rps else None,
+        "goal_ratio": GOAL_RATIO,
+        "out_of_stock": buying.outcomes.get("out_of_stock", 0),
+        "redelivered_notifications": checks["redelivered"],
+        "http_statuses": dict(sorted((trivial.statuses + buying.statuses).items())),
+        "oversell": checks["oversell"],
+        "stock": checks["stock"],
+        "problems": checks["problems"],
+    }
+
+    print(
+        f"checkout benchmark: gunicorn -w 2 on PostgreSQL, {args.clients} clients on loopback, "
+        f"{args.seconds:g} s per phase in {args.rounds} rounds, {args.residents} residents, {os.cpu_count()} CPUs"
+    )
+    print(f"  {'':<26}{'count':>8}{'per s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    print(_fmt_row("A trivial GET /health", n_trivial, wall_a, trivial.latency.get("trivial", [])))
+    print(_fmt_row("B paid purchase (flow)", paid, wall_b, buying.latency.get("purchase", [])))
+    for kind in ("cart", "checkout", "notify"):
+        lat = buying.latency.get(kind, [])
+        print(_fmt_row(f"  {kind} requests", len(lat), wall_b, lat))
+    refused = buying.latency.get("refused", [])
+    print(_fmt_row("  refused (out of stock)", len(refused), wall_b, refused))
+    print(f"  orders (one per shop)     {checks['orders']:>8}{checks['orders'] / wall_b:>10.1f}")
+    print(
+        f"  load generator CPU: {figures['client_cpu_cores_a']} cores in A, "
+        f"{figures['client_cpu_cores_b']} in B (of {os.cpu_count()}, shared with the server)"
+    )
+    verdict = "meets" if figures["ratio"] and figures["ratio"] >= GOAL_RATIO else "MISSES"
+    print(
+        f"  ratio paid checkouts/s ÷ trivial/s = {figures['ratio']} ({verdict} goal "
+        f"≥ {GOAL_RATIO}); per request {figures['request_ratio']}"
+    )
+    print("  stock after the run (sold + available = received):")
+    for s in checks["stock"]:
+        print(
+            f"    {s['product']:<14} received {s['initial']:>8}  sold {s['sold']:>6}  "
+            f"available {s['available']:>8}"
+        )
+    print(f"  out_of_stock refusals by scarce goods in the cart: {dict(buying.oos_products)}")
+    print(f"  notifications delivered twice: {checks['redelivered']}")
+    print(f"  oversell / exactly-once check: {checks['oversell']}")
+    for p in checks["problems"]:
+        print(f"    ! {p}")
+    if "Traceback" in server_log:
+        print("  server log has tracebacks:\n" + server_log[-2000:])
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
+    return 0 if not checks["problems"] and "Traceback" not in server_log else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
