@@ -22,6 +22,7 @@ urlpatterns = [
     path("gov/", include("linli.planning.urls")),
     path("payments/", include("linli.payments.urls")),
     path("", include("linli.orders.urls")),
+    path("", include("linli.procurement.urls")),
     path("", include("linli.lockers.urls")),
     path("admin/", admin.site.urls),
 ]

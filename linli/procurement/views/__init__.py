@@ -1,0 +1,1 @@
+"""Procurement pages: shop staff (desktop), the supplier portal, the resident's origin page."""
