@@ -43,6 +43,9 @@ def on_payment_captured(event: object) -> None:
                         cancel_reason="库存保留已过期 hold lapsed",
                     )
                     stock_claims_release(refs=refs)
+                    provider = fulfilment.get(order.fulfilment_method)
+                    if provider is not None:
+                        provider.release(order_id=order.pk)
                     late.append(order)
             elif order.status == Status.CANCELLED and order.refunded_fen < order.total_fen:
                 late.append(order)
