@@ -143,6 +143,15 @@ def low_stock(*, user: User | None, outlet_id: int, today: date | None = None) -
     return _low(outlet_id, today or timezone.localdate())
 
 
+def alerts_for_user(
+    *, user: User | None, outlet_id: int, days: int = EXPIRY_DAYS, today: date | None = None
+) -> tuple[list[Lot], list[LowStock]]:
+    """Both lists for the stock page: one permission check, two queries."""
+    _require(user, outlet_id)
+    day = today or timezone.localdate()
+    return _expiring(outlet_id, days, day), _low(outlet_id, day)
+
+
 def stock_alerts_daily(*, days: int = EXPIRY_DAYS, today: date | None = None) -> int:
     """The job: for each outlet with stock, publish `StockAlertsRaised` when something expires
     within `days` days or runs low. Returns the number of outlets alerted."""

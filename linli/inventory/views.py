@@ -132,8 +132,7 @@ def stock(request: HttpRequest, outlet_id: int) -> HttpResponse:
         days = max(0, min(60, int(request.GET.get("days") or alerts.EXPIRY_DAYS)))
     except ValueError:
         days = alerts.EXPIRY_DAYS
-    expiring = alerts.expiring_lots(user=user, outlet_id=outlet_id, days=days)
-    low = alerts.low_stock(user=user, outlet_id=outlet_id)
+    expiring, low = alerts.alerts_for_user(user=user, outlet_id=outlet_id, days=days)
     moves = selectors.movements_for_outlet(user=user, outlet_id=outlet_id, limit=50)
     return render(
         request,
