@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("linli.orders.urls")),
     path("", include("linli.procurement.urls")),
     path("", include("linli.lockers.urls")),
+    path("", include("linli.delivery.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:
