@@ -39,7 +39,9 @@ class TokenHeader(APIKeyHeader):
         return TokenAuth().authenticate(request, key or "")
 
 
-AUTH = [django_auth, TokenAuth(), TokenHeader()]
+# Token auths first: they pass (None) when their header is absent, while session auth enforces
+# CSRF and would refuse an app's token-authenticated POST before the token was looked at.
+AUTH = [TokenAuth(), TokenHeader(), django_auth]
 
 api = NinjaAPI(
     title="邻里 linli API",

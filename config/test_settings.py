@@ -13,3 +13,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests open and close connections in threads (concurrency proofs); don't keep them around.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -187,7 +187,10 @@ def api_token_authenticate(*, key: str) -> User:
     )
     if token is None:
         raise AccountsError(AccountsErrorCode.TOKEN_INVALID)
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # Record use at most every few minutes: a write per request would cost more than the request.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 

@@ -83,7 +83,13 @@ def check_nearby_args(*, minutes: int, format_slug: str | None) -> None:
         raise ShopsError(ShopsErrorCode.FORMAT_UNKNOWN, slug=format_slug)
 
 
-def nearby_for_user(*, user: User, minutes: int = 15, format_slug: str | None = None) -> Nearby:
+def nearby_for_user(
+    *,
+    user: User,
+    minutes: int = 15,
+    format_slug: str | None = None,
+    outlet_ids: list[int] | None = None,
+) -> Nearby:
     """Active outlets within `minutes` of the user's home, nearest first.
 
     Raises invalid_input (minutes outside 1–60), format_unknown, no_household,
@@ -103,6 +109,8 @@ def nearby_for_user(*, user: User, minutes: int = 15, format_slug: str | None = 
     )
     if format_slug:
         qs = qs.filter(formats__slug=format_slug)
+    if outlet_ids is not None:  # checkout only needs the shops in the cart
+        qs = qs.filter(pk__in=outlet_ids)
     outlets = list(qs)
     items: list[NearbyItem] = []
     if outlets:

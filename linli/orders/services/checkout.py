@@ -143,7 +143,7 @@ def _check_in_range(
 ) -> None:
     """Only shops of the resident's own 15-minute circle, measured on the street network."""
     limit = settings.LINLI_CIRCLE_MINUTES
-    nearby = nearby_for_user(user=resident, minutes=limit)
+    nearby = nearby_for_user(user=resident, minutes=limit, outlet_ids=list(by_outlet))
     minutes = {item.outlet.pk: item.minutes for item in nearby.items}
     for outlet_id, outlet_lines in by_outlet.items():
         walk = minutes.get(outlet_id)

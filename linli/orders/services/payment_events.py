@@ -27,7 +27,7 @@ def on_payment_captured(event: object) -> None:
         return
     late: list[Order] = []
     with transaction.atomic():
-        for order in checkout.orders.all().order_by("pk"):
+        for order in checkout.orders.prefetch_related("lines").order_by("pk"):
             if order.status == Status.PLACED:
                 refs = [line.claim_ref for line in order.lines.all()]
                 # Paid goods are held until hand-over, never released by the unpaid timeout.
