@@ -52,7 +52,7 @@ def reorder_index(request: HttpRequest) -> HttpResponse:
     return redirect("procurement_reorder:reorder", outlet_id=outlet.pk)
 
 
-def _post(request: HttpRequest, user: User, outlet_id: int) -> None:
+def _post(request: HttpRequest, user: User, outlet_id: int) -> HttpResponse | None:
     action = request.POST.get("action")
     try:
         if action == "drafts":
@@ -71,23 +71,26 @@ def _post(request: HttpRequest, user: User, outlet_id: int) -> None:
             from linli.procurement.services import round_open
 
             sp = SupplierProduct.objects.get(pk=int(request.POST.get("supplier_product") or 0))
-            round_open(
+            opened = round_open(
                 actor=user,
                 supplier_product=sp,
                 title=sp.name,
                 deadline=timezone.now() + timedelta(days=2),
             )
             messages.success(request, _("Joint-procurement round opened."))
+            return redirect("procurement:round", round_id=opened.pk)
     except (LinliError, ValueError, SupplierProduct.DoesNotExist) as e:
         messages.error(request, e.message() if isinstance(e, LinliError) else _("Not found"))
+    return None
 
 
 @login_required
 def reorder(request: HttpRequest, outlet_id: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if request.method == "POST":
-        _post(request, user, outlet_id)
-        return redirect("procurement_reorder:reorder", outlet_id=outlet_id)
+        return _post(request, user, outlet_id) or redirect(
+            "procurement_reorder:reorder", outlet_id=outlet_id
+        )
     try:
         review = max(1, min(28, int(request.GET.get("review") or replenishment.REVIEW_DAYS)))
     except ValueError:

@@ -177,5 +177,5 @@ def test_reorder_page_opens_a_joint_round(client, marco, marco_outlet, farm_toma
         f"/merchant/reorder/{marco_outlet.pk}/",
         {"action": "round", "supplier_product": farm_tomato.pk},
     )
-    assert r.status_code == 302
-    assert JointRound.objects.filter(supplier_product=farm_tomato).count() == 1
+    opened = JointRound.objects.get(supplier_product=farm_tomato)
+    assert r.status_code == 302 and r["Location"].endswith(f"/rounds/{opened.pk}/")
