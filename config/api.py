@@ -36,7 +36,9 @@ class TokenHeader(APIKeyHeader):
     param_name = "X-Api-Token"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> object | None:
-        return TokenAuth().authenticate(request, key or "")
+        if not key:  # no header: leave it to the next auth without touching the database
+            return None
+        return TokenAuth().authenticate(request, key)
 
 
 # Token auths first: they pass (None) when their header is absent, while session auth enforces
