@@ -14,3 +14,23 @@ def plan_wave(run_id: int) -> dict[str, object]:
         "unplanned": len(run.unplanned),
         "seconds": run.plan_seconds,
     }
+
+
+@shared_task(name="delivery.slots_daily")
+def slots_daily() -> int:
+    """Every night (beat): the next days' home slots and the group-buy day for every community
+    with a hub."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from linli.community.models import Community
+    from linli.delivery.services import group_buy_slot_ensure, slots_ensure
+
+    n = 0
+    today = timezone.localdate()
+    for community in Community.objects.filter(hubs__active=True).distinct():
+        for i in range(3):
+            n += len(slots_ensure(community=community, day=today + timedelta(days=i)))
+        n += group_buy_slot_ensure(community=community) is not None
+    return n

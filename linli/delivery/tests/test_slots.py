@@ -14,7 +14,7 @@ from linli.core import fulfilment
 from linli.core.errors import LinliError
 from linli.delivery.models import Delivery, Slot, SlotClaim
 from linli.delivery.provider import DeliverySlotProvider, GroupBuyProvider
-from linli.delivery.services import slot_claim, slot_release
+from linli.delivery.services import group_buy_slot_ensure, slot_claim, slot_release
 from linli.delivery.tests.conftest import order_delivery
 from linli.orders.models import Order
 from linli.orders.services import order_cancel, orders_expire_unpaid
@@ -117,6 +117,8 @@ def test_group_buy_has_a_daily_cut_off_and_next_day_pickup(wave):
         community=wave.community, kind="pickup_point", name="网格团购点", lat=wave.hub.lat,
         lon=wave.hub.lon,
     )  # fmt: skip
+    assert GroupBuyProvider().options(resident_id=wave.hood.resident.pk, parcel=PARCEL) == []
+    group_buy_slot_ensure(community=wave.community)  # the daily job
     opts = GroupBuyProvider().options(resident_id=wave.hood.resident.pk, parcel=PARCEL)
     assert len(opts) == 1 and opts[0].available
     slot = Slot.objects.get(pk=opts[0].data["slot_id"])
