@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -142,7 +144,7 @@ class Licence(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
 
-    def is_expired(self, today: object = None) -> bool:
+    def is_expired(self, today: date | None = None) -> bool:
         day = today or timezone.localdate()
         return bool(self.valid_until and self.valid_until < day)
 

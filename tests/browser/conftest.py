@@ -39,9 +39,14 @@ def chromium() -> Iterator[object]:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
             ],
         )
         yield browser
@@ -53,8 +58,12 @@ def chromium() -> Iterator[object]:
 def phone_page(chromium, live_server):
     """A phone-sized page (iPhone 12/13 viewport) whose relative URLs go to the live server."""
     context = chromium.new_context(
-        viewport={"width": 390, "height": 844}, base_url=live_server.url, locale="zh-CN",
-        device_scale_factor=2, is_mobile=True, has_touch=True,
+        viewport={"width": 390, "height": 844},
+        base_url=live_server.url,
+        locale="zh-CN",
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
