@@ -197,6 +197,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "inventory-expire-lots": {"task": "inventory.tasks.expire_lots", "schedule": 3600.0},
+    "delivery-slots-daily": {"task": "delivery.slots_daily", "schedule": crontab(hour=0, minute=5)},
     "procurement-close-rounds": {"task": "procurement.tasks.close_due_rounds", "schedule": 60.0},
     "inventory-stock-alerts": {"task": "inventory.tasks.stock_alerts", "schedule": 86400.0},
     "lockers-every-10-min": {"task": "lockers.sweep", "schedule": 600.0},

@@ -120,7 +120,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
     for key, value in request.POST.items():
         if key.startswith("method-"):
             outlet_id = _int(key.removeprefix("method-"))
-            choices[outlet_id] = services.CheckoutChoice(outlet_id, str(value))
+            method, data = parse_choice(str(value))
+            choices[outlet_id] = services.CheckoutChoice(outlet_id, method, data)
     try:
         result = services.checkout_submit(
             resident=resident,
@@ -244,3 +245,14 @@ def parse_scanned_code(raw: str) -> str:
     just the six digits."""
     raw = (raw or "").strip()
     return raw.rsplit(":", 1)[-1] if raw.startswith("linli:pickup:") else raw
+
+
+def parse_choice(value: str) -> tuple[str, dict[str, Any]]:
+    """`delivery_slot|{"slot_id": 7}` → ("delivery_slot", {"slot_id": 7}); bad data is dropped
+    and the provider then answers with its own clear error or default."""
+    method, _, raw = value.partition("|")
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        data = {}
+    return method, data if isinstance(data, dict) else {}

@@ -25,3 +25,13 @@ def minutes(value: float | None) -> str:
     import math
 
     return str(max(1, math.ceil(float(value))))
+
+
+@register.filter
+def choice_value(option: object) -> str:
+    """A checkout radio's value: the method and the option's data (e.g. which slot)."""
+    import json
+
+    data = getattr(option, "data", None) or {}
+    method = getattr(option, "method", "")
+    return f"{method}|{json.dumps(data, sort_keys=True)}" if data else str(method)

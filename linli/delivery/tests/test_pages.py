@@ -44,3 +44,28 @@ def test_planning_and_savings_pages(wave, client, django_capture_on_commit_callb
     client.force_login(wave.courier)
     assert client.get("/delivery/savings/").status_code == 404
     assert client.get(f"/delivery/planning/runs/{run.pk}/").status_code == 404
+
+
+def test_resident_picks_a_later_slot_on_the_cart_page(client, wave):
+    """The cart offers each free slot as its own choice, and the chosen one is booked."""
+    import re
+
+    from linli.delivery.models import SlotClaim
+
+    hood = wave.hood
+    client.force_login(hood.resident)
+    client.post("/cart/add/", {"listing_id": hood.marco.listings["伊利纯牛奶"].pk})
+    page = client.get("/cart/").content.decode()
+    values = re.findall(rf'name="method-{hood.marco.outlet.pk}" value="([^"]+)"', page)
+    slot_values = [v for v in values if v.startswith("delivery_slot|")]
+    assert len(slot_values) >= 2
+    chosen = slot_values[1].replace("&quot;", '"')
+    key = re.search(r'name="key" value="([0-9a-f]+)"', page).group(1)
+    total = re.search(r'name="expected_total" value="(\d+)"', page).group(1)
+    r = client.post(
+        "/checkout/",
+        {"key": key, "expected_total": total, f"method-{hood.marco.outlet.pk}": chosen},
+    )
+    assert r.status_code == 302, r.content.decode()[:500]
+    claim = SlotClaim.objects.get()
+    assert f'"slot_id": {claim.slot_id}' in chosen

@@ -61,3 +61,18 @@ def test_board_shows_only_my_shops_orders(client, hood):
     client.force_login(hood.marco.owner)
     page = client.get("/merchant/orders/").content.decode()
     assert 'data-testid="new-count">0<' in page and "西红柿" not in page
+
+
+def test_checkout_choice_values_round_trip():
+    from linli.core.fulfilment import Option
+    from linli.core.templatetags.linli_tags import choice_value
+    from linli.orders.views import parse_choice
+
+    slot = Option("delivery_slot", "明天 08:00–09:00", "Tomorrow 08:00–09:00", data={"slot_id": 7})
+    assert parse_choice(choice_value(slot)) == ("delivery_slot", {"slot_id": 7})
+    assert parse_choice(choice_value(Option("store_pickup", "到店自取", "Pick up"))) == (
+        "store_pickup",
+        {},
+    )
+    assert parse_choice("delivery_slot|{not json") == ("delivery_slot", {})
+    assert parse_choice("delivery_slot|[1, 2]") == ("delivery_slot", {})
