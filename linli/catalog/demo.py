@@ -42,6 +42,9 @@ CATEGORIES = [
     ("flowers", "鲜花", "Flowers", None),
     ("breakfast", "早点", "Breakfast", None),
     ("coffee", "咖啡茶饮", "Coffee and tea", None),
+    ("meals", "餐食", "Meals", None),
+    ("pet", "宠物用品", "Pet supplies", None),
+    ("books", "图书", "Books", None),
 ]
 
 
@@ -384,7 +387,74 @@ COFFEE = [
     Item("柠檬红茶", "大杯", "杯", "coffee", 1500, A, 1, volume_ml=500, barcode=False),
 ]
 
+DINING = [
+    Item(
+        "宫保鸡丁盖饭",
+        "1份",
+        "份",
+        "meals",
+        2600,
+        A,
+        1,
+        volume_ml=900,
+        weight_g=550,
+        aliases="盖饭,外卖",
+        barcode=False,
+    ),
+    Item(
+        "番茄牛腩面",
+        "1碗",
+        "碗",
+        "meals",
+        2800,
+        A,
+        1,
+        volume_ml=1100,
+        weight_g=700,
+        aliases="牛肉面,面条",
+        barcode=False,
+    ),
+    Item(
+        "猪肉白菜水饺",
+        "20个",
+        "份",
+        "meals",
+        2400,
+        A,
+        1,
+        volume_ml=900,
+        weight_g=600,
+        aliases="饺子",
+        barcode=False,
+    ),
+    Item("凉拌黄瓜", "1份", "份", "meals", 1200, C, 1, volume_ml=500, weight_g=300, barcode=False),
+]
+
+PET = [
+    Item(
+        "成犬粮 鸡肉味",
+        "1.5kg",
+        "袋",
+        "pet",
+        6900,
+        A,
+        365,
+        brand="比瑞吉",
+        volume_ml=2500,
+        weight_g=1500,
+    ),
+    Item("猫砂 豆腐砂", "6L", "袋", "pet", 3900, A, 720, volume_ml=6000, weight_g=2500),
+]
+
+BOOKS = [
+    Item("社区生活手册", "平装", "本", "books", 3800, A, 3650, volume_ml=600, weight_g=350),
+    Item("儿童绘本 月亮你好", "精装", "本", "books", 4500, A, 3650, volume_ml=500, weight_g=400),
+]
+
 KITS: dict[str, list[Item]] = {
+    "specialty_dining": DINING,
+    "pet_services": PET,
+    "bookstore": BOOKS,
     "convenience_store": CONVENIENCE,
     "supermarket": CONVENIENCE + FRESH,
     "front_warehouse": CONVENIENCE + FRESH,
