@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.core.storage import StorageClass
 
@@ -165,7 +166,7 @@ class Delivery(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     class Destination(models.TextChoices):
-        HOME = "home", _("Home")
+        HOME = "home", pgettext_lazy("delivery destination", "Home")
         LOCKER = "locker", _("Locker")
         PICKUP_POINT = "pickup_point", _("Pickup point")
 

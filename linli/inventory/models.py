@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class StockLevel(models.Model):
@@ -79,12 +80,12 @@ class StockMovement(models.Model):
     """The ledger: one row per change of on_hand, with its reason, lot, actor and reference."""
 
     class Reason(models.TextChoices):
-        RECEIVE = "receive", _("Received")
+        RECEIVE = "receive", pgettext_lazy("stock movement", "Received")
         SALE = "sale", _("Sold")
         WRITE_OFF_EXPIRED = "write_off_expired", _("Written off: expired")
         WRITE_OFF_DAMAGED = "write_off_damaged", _("Written off: damaged")
         COUNT_ADJUST = "count_adjust", _("Stock count")
-        RETURN = "return", _("Returned")
+        RETURN = "return", pgettext_lazy("stock movement", "Returned")
         RECALL = "recall", _("Written off: recalled")
         TRANSFER_OUT = "transfer_out", _("Transferred out")
         TRANSFER_IN = "transfer_in", _("Transferred in")
@@ -115,7 +116,7 @@ class StockClaim(models.Model):
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
-        COMMITTED = "committed", _("Committed")
+        COMMITTED = "committed", pgettext_lazy("stock claim", "Committed")
         RELEASED = "released", _("Released")
 
     stock_level = models.ForeignKey(StockLevel, on_delete=models.PROTECT, related_name="claims")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Payment(models.Model):
@@ -106,7 +107,7 @@ class PaymentNotification(models.Model):
     """Every notification a gateway sent us, verified or not, with what we did with it."""
 
     class Outcome(models.TextChoices):
-        RECEIVED = "received", _("Received")
+        RECEIVED = "received", pgettext_lazy("payment notification", "Received")
         CAPTURED = "captured", _("Captured")
         DUPLICATE = "duplicate", _("Already captured")
         NOT_PAID = "not_paid", _("Not a payment")
