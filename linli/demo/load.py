@@ -8,10 +8,15 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from linli.delivery.demo import demo_delivery_load
+from linli.demo.history import demo_sales_history
 from linli.inventory.demo import demo_shop_load
 from linli.lockers.demo import demo_lockers_load
+from linli.procurement.demo import demo_procurement_load
 from linli.shops.demo import DemoSummary, demo_load
-from linli.shops.models import Outlet
+from linli.shops.models import Merchant, Outlet
+
+# The demo shop owner (邻家便利) and the staff member's shop (望京鲜果蔬菜店).
+DEMO_SHOP_PHONES = ["13800000002", "13800000003"]
 
 
 @dataclass
@@ -30,4 +35,13 @@ def demo_load_all() -> FullDemo:
     }
     extra.update(demo_lockers_load(community=base.community))
     extra.update(demo_delivery_load(community=base.community))
+    persona_merchants = Merchant.objects.filter(
+        outlets__community=base.community, members__user__phone__in=DEMO_SHOP_PHONES
+    ).distinct()
+    extra.update(demo_procurement_load(merchants=list(persona_merchants), seed=7))
+    extra.update(
+        demo_sales_history(
+            outlets=list(Outlet.objects.filter(merchant__in=persona_merchants).order_by("pk"))
+        )
+    )
     return FullDemo(base, extra)
