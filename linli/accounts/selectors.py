@@ -11,7 +11,7 @@ ROLE_HOME_ORDER: list[tuple[str, str]] = [
     (Role.SHOP_OWNER, "shops:home"),
     (Role.SHOP_STAFF, "shops:home"),
     (Role.SUPPLIER, "shops:home"),
-    (Role.COURIER, "shops:home_courier"),
+    (Role.COURIER, "delivery:courier"),
     (Role.SERVICE_WORKER, "shops:home_courier"),
     (Role.RESIDENT, "shops:home_resident"),
 ]

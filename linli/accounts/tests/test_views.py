@@ -73,7 +73,7 @@ def test_wrong_password(client, marco):
     ("persona", "home", "text"),
     [
         ("rosa", "/resident/", "望京西园社区"),
-        ("carla", "/courier/", "望京西园社区"),
+        ("carla", "/delivery/courier/", "layout-mobile"),
         ("gina", "/gov/", "便利店"),
         ("pete", "/property/", "西园三区 3 号楼"),
     ],
