@@ -11,7 +11,7 @@ SHELL := /bin/bash
 # pip on some machines warns about every missing local index; keep real errors visible.
 QUIET_PIP := 2>&1 | { grep -v -e "is ignored: it is neither" -e "BuildBackendWarning" || true; }
 
-.PHONY: demo test bench lint venv migrate messages clean
+.PHONY: demo demo-day test bench lint venv migrate messages clean
 
 venv: $(STAMP)
 
@@ -29,6 +29,11 @@ demo: venv
 	$(BIN)/python manage.py load_demo
 	@echo "linli is serving at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+
+# A day of common delivery on the demo: 1,000 orders from 40 shops, planned, with the savings.
+demo-day: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py delivery_demo_day
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
