@@ -39,7 +39,7 @@ test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: venv
-	$(BIN)/python -m pip install --quiet -e ".[bench]" || echo "bench extras unavailable: baselines that need them will say so"
+	$(BIN)/python -m pip install --quiet -e ".[bench]" $(QUIET_PIP) || echo "bench extras unavailable: baselines that need them will say so"
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 lint: venv

@@ -52,19 +52,29 @@ def _node_snapped(net: WalkNetwork, nodes: np.ndarray) -> Snapped:
     return Snapped(edge.astype(np.int64), np.where(use_u, 0.0, 1.0), np.zeros(len(nodes)))
 
 
-def _engine_node_snapped(engine: ReachEngine, b_node: np.ndarray, o_node: np.ndarray,
-                         groups: dict[str, np.ndarray], owner: np.ndarray, n: int
-                         ) -> dict[str, np.ndarray]:
+def _engine_node_snapped(
+    engine: ReachEngine,
+    b_node: np.ndarray,
+    o_node: np.ndarray,
+    groups: dict[str, np.ndarray],
+    owner: np.ndarray,
+    n: int,
+) -> dict[str, np.ndarray]:
     tgt = _node_snapped(engine.net, b_node)
     src = _node_snapped(engine.net, o_node)
-    res = engine.minutes_to_nearest({s: src.take(ix) for s, ix in groups.items()}, tgt,
-                                    owner=owner, n_owners=n)
+    res = engine.minutes_to_nearest(
+        {s: src.take(ix) for s, ix in groups.items()}, tgt, owner=owner, n_owners=n
+    )
     return res
 
 
-def _pandana(net: WalkNetwork, b_node_xy: tuple[np.ndarray, np.ndarray],
-             o_xy: tuple[np.ndarray, np.ndarray], groups: dict[str, np.ndarray],
-             horizon_m: float) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
+def _pandana(
+    net: WalkNetwork,
+    b_node_xy: tuple[np.ndarray, np.ndarray],
+    o_xy: tuple[np.ndarray, np.ndarray],
+    groups: dict[str, np.ndarray],
+    horizon_m: float,
+) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
     try:
         import pandana
         import pandas as pd
@@ -73,9 +83,14 @@ def _pandana(net: WalkNetwork, b_node_xy: tuple[np.ndarray, np.ndarray],
         return None
     t0 = time.perf_counter()
     nodes = pd.Index(np.arange(net.n_nodes))
-    pn = pandana.Network(pd.Series(net.x, index=nodes), pd.Series(net.y, index=nodes),
-                         pd.Series(net.u), pd.Series(net.v),
-                         pd.DataFrame({"m": net.length}), twoway=True)
+    pn = pandana.Network(
+        pd.Series(net.x, index=nodes),
+        pd.Series(net.y, index=nodes),
+        pd.Series(net.u),
+        pd.Series(net.v),
+        pd.DataFrame({"m": net.length}),
+        twoway=True,
+    )
     pn.precompute(horizon_m)
     t1 = time.perf_counter()
     b_nodes = pn.get_node_ids(pd.Series(b_node_xy[0]), pd.Series(b_node_xy[1])).to_numpy()
@@ -117,13 +132,16 @@ def main(argv: list[str] | None = None) -> int:
     tree = cKDTree(np.column_stack([net.x, net.y]))
     b_node = tree.query(np.column_stack([bx, by]))[1]
     o_node = tree.query(np.column_stack([ox, oy]))[1]
-    node_res = _engine_node_snapped(engine, b_node, o_node, groups, pts.owner,
-                                    len(data.buildings))
+    node_res = _engine_node_snapped(engine, b_node, o_node, groups, pts.owner, len(data.buildings))
 
     figures: dict[str, Any] = {
-        "file": Path(args.file).name, "nodes": net.n_nodes, "edges": net.n_edges,
-        "buildings": len(data.buildings), "outlets": len(data.outlets),
-        "formats_with_outlets": len(groups), "import_s": round(t1 - t0, 3),
+        "file": Path(args.file).name,
+        "nodes": net.n_nodes,
+        "edges": net.n_edges,
+        "buildings": len(data.buildings),
+        "outlets": len(data.outlets),
+        "formats_with_outlets": len(groups),
+        "import_s": round(t1 - t0, 3),
         "engine_s": round(t2 - t1, 3),
     }
     pd_res = _pandana(net, (bx, by), (ox, oy), groups, horizon)
@@ -138,30 +156,39 @@ def main(argv: list[str] | None = None) -> int:
             within = own < horizon - 1e-6
             mine_node = node_res[slug] * mpm
             ok = within & np.isfinite(mine_node)
-            diff_node = max(diff_node, float(np.max(np.abs(own[ok] - mine_node[ok]),
-                                                    initial=0)) / mpm)
+            diff_node = max(
+                diff_node, float(np.max(np.abs(own[ok] - mine_node[ok]), initial=0)) / mpm
+            )
             mine_edge = res[slug].minutes * mpm
             ok = within & np.isfinite(mine_edge)
-            diff_edge = max(diff_edge, float(np.max(np.abs(own[ok] - mine_edge[ok]),
-                                                    initial=0)) / mpm)
+            diff_edge = max(
+                diff_edge, float(np.max(np.abs(own[ok] - mine_edge[ok]), initial=0)) / mpm
+            )
             edge_diffs.append(np.abs(own[ok] - mine_edge[ok]) / mpm)
-        figures.update({
-            "pandana_index_s": round(timing["index_s"], 3),
-            "pandana_queries_s": round(timing["queries_s"], 3),
-            "pandana_s": round(timing["total_s"], 3),
-            "ratio": round(timing["total_s"] / (t2 - t1), 1),
-            "max_diff_min_node_snapped": round(diff_node, 4),
-            "max_diff_min_edge_snapped": round(diff_edge, 3),
-            "p95_diff_min_edge_snapped": round(float(np.percentile(
-                np.concatenate(edge_diffs), 95)), 3) if edge_diffs else 0.0,
-        })
+        figures.update(
+            {
+                "pandana_index_s": round(timing["index_s"], 3),
+                "pandana_queries_s": round(timing["queries_s"], 3),
+                "pandana_s": round(timing["total_s"], 3),
+                "ratio": round(timing["total_s"] / (t2 - t1), 1),
+                "max_diff_min_node_snapped": round(diff_node, 4),
+                "max_diff_min_edge_snapped": round(diff_edge, 3),
+                "p95_diff_min_edge_snapped": round(
+                    float(np.percentile(np.concatenate(edge_diffs), 95)), 3
+                )
+                if edge_diffs
+                else 0.0,
+            }
+        )
     width = max(len(k) for k in figures)
     print(f"reach benchmark ({args.minutes:g} min horizon, {args.speed_kmh:g} km/h)")
     for k, v in figures.items():
         print(f"  {k:<{width}}  {v}")
     if pd_res is not None:
-        print("  (node-snapped: same attachment as pandana; edge-snapped: linli's real result, "
-              "which adds the walk onto the street and uses the nearest street, not node)")
+        print(
+            "  (node-snapped: same attachment as pandana; edge-snapped: linli's real result, "
+            "which adds the walk onto the street and uses the nearest street, not node)"
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 0

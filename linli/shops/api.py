@@ -104,9 +104,7 @@ def merchant_register(request: HttpRequest, payload: MerchantIn) -> Status[Merch
 
 
 @router.post("/merchants/{merchant_id}/licences", response={201: LicenceOut})
-def licence_add(
-    request: HttpRequest, merchant_id: int, payload: LicenceIn
-) -> Status[LicenceOut]:
+def licence_add(request: HttpRequest, merchant_id: int, payload: LicenceIn) -> Status[LicenceOut]:
     user: User = request.user  # type: ignore[assignment]
     merchant = selectors.merchant_list_for_user(user=user).filter(pk=merchant_id).first()
     if merchant is None:

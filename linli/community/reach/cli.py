@@ -41,16 +41,24 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="linli reach",
-                description="15 分钟步行可达性 / 15-minute walking reachability per business "
-                            "format, from an OpenStreetMap .osm or .osm.pbf file.")
+    p = _Parser(
+        prog="linli reach",
+        description="15 分钟步行可达性 / 15-minute walking reachability per business "
+        "format, from an OpenStreetMap .osm or .osm.pbf file.",
+    )
     p.add_argument("file", help="OSM file (.osm XML or .osm.pbf)")
-    p.add_argument("--minutes", type=float, default=15.0,
-                   help="walking-time limit for coverage (default 15)")
-    p.add_argument("--speed-kmh", type=float, default=WALK_KMH,
-                   help=f"walking speed in km/h (default {WALK_KMH}; elderly profile 3.0)")
-    p.add_argument("--json", metavar="OUT",
-                   help="write the full result as JSON to OUT ('-': stdout)")
+    p.add_argument(
+        "--minutes", type=float, default=15.0, help="walking-time limit for coverage (default 15)"
+    )
+    p.add_argument(
+        "--speed-kmh",
+        type=float,
+        default=WALK_KMH,
+        help=f"walking speed in km/h (default {WALK_KMH}; elderly profile 3.0)",
+    )
+    p.add_argument(
+        "--json", metavar="OUT", help="write the full result as JSON to OUT ('-': stdout)"
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
 
@@ -93,23 +101,39 @@ def run(data: OsmData, minutes: float, speed_kmh: float) -> dict[str, Any]:
     residential = np.array([b.residential for b in data.buildings], dtype=bool)
     counts = {slug: len(ix) for slug, ix in outlets_by_format(data.outlets).items()}
     buildings = [
-        {"osm_id": b.osm_id, "osm_type": b.osm_type, "lat": round(b.lat, 7),
-         "lon": round(b.lon, 7), "residential": b.residential,
-         "minutes": {slug: _num(m[i]) for slug, m in mins.items()}}
+        {
+            "osm_id": b.osm_id,
+            "osm_type": b.osm_type,
+            "lat": round(b.lat, 7),
+            "lon": round(b.lon, 7),
+            "residential": b.residential,
+            "minutes": {slug: _num(m[i]) for slug, m in mins.items()},
+        }
         for i, b in enumerate(data.buildings)
     ]
     return {
         "network": {"nodes": net.n_nodes, "edges": net.n_edges},
         "buildings": buildings,
         "coverage": coverage(mins, residential, minutes),
-        "coverage_at_target": {f.slug: coverage({f.slug: mins[f.slug]}, residential,
-                                                f.target_minutes)[f.slug] for f in FORMATS},
-        "formats": {f.slug: {"zh": f.zh, "en": f.en, "class": f.cls,
-                             "target_minutes": f.target_minutes,
-                             "outlets": counts.get(f.slug, 0)} for f in FORMATS},
-        "counts": {"buildings": len(data.buildings),
-                   "residential_buildings": int(residential.sum()),
-                   "outlets": len(data.outlets)},
+        "coverage_at_target": {
+            f.slug: coverage({f.slug: mins[f.slug]}, residential, f.target_minutes)[f.slug]
+            for f in FORMATS
+        },
+        "formats": {
+            f.slug: {
+                "zh": f.zh,
+                "en": f.en,
+                "class": f.cls,
+                "target_minutes": f.target_minutes,
+                "outlets": counts.get(f.slug, 0),
+            }
+            for f in FORMATS
+        },
+        "counts": {
+            "buildings": len(data.buildings),
+            "residential_buildings": int(residential.sum()),
+            "outlets": len(data.outlets),
+        },
         "params": {"file": data.source, "minutes": minutes, "speed_kmh": speed_kmh},
         "timing_s": {"network": round(t1 - t0, 3), "engine": round(t2 - t1, 3)},
     }
@@ -124,23 +148,35 @@ def _pad(text: str, width: int) -> str:
 def _table(result: dict[str, Any], read_s: float, out: TextIO) -> None:
     n, c = result["network"], result["counts"]
     p = result["params"]
-    print(f"{Path(p['file']).name}: {n['nodes']} walking nodes, {n['edges']} edges, "
-          f"{c['buildings']} buildings ({c['residential_buildings']} residential), "
-          f"{c['outlets']} outlets; read {read_s:.2f} s, network "
-          f"{result['timing_s']['network']:.2f} s, engine {result['timing_s']['engine']:.2f} s",
-          file=out)
-    print(f"居民楼 {p['minutes']:g} 分钟步行覆盖率 / share of residential buildings within "
-          f"{p['minutes']:g} min at {p['speed_kmh']:g} km/h:", file=out)
-    print(f"  {'format':<18} {_pad('业态', 18)} {'English':<30} {'class':<8} {'outlets':>7} "
-          f"{'cover':>6}", file=out)
+    print(
+        f"{Path(p['file']).name}: {n['nodes']} walking nodes, {n['edges']} edges, "
+        f"{c['buildings']} buildings ({c['residential_buildings']} residential), "
+        f"{c['outlets']} outlets; read {read_s:.2f} s, network "
+        f"{result['timing_s']['network']:.2f} s, engine {result['timing_s']['engine']:.2f} s",
+        file=out,
+    )
+    print(
+        f"居民楼 {p['minutes']:g} 分钟步行覆盖率 / share of residential buildings within "
+        f"{p['minutes']:g} min at {p['speed_kmh']:g} km/h:",
+        file=out,
+    )
+    print(
+        f"  {'format':<18} {_pad('业态', 18)} {'English':<30} {'class':<8} {'outlets':>7} "
+        f"{'cover':>6}",
+        file=out,
+    )
     for slug, share in result["coverage"].items():
         f = FORMATS_BY_SLUG[slug]
-        print(f"  {slug:<18} {_pad(f.zh, 18)} {f.en:<30} {f.cls:<8} "
-              f"{result['formats'][slug]['outlets']:>7} {share:>6.1%}", file=out)
+        print(
+            f"  {slug:<18} {_pad(f.zh, 18)} {f.en:<30} {f.cls:<8} "
+            f"{result['formats'][slug]['outlets']:>7} {share:>6.1%}",
+            file=out,
+        )
 
 
-def main(argv: list[str] | None = None, *, stdout: TextIO | None = None,
-         stderr: TextIO | None = None) -> int:
+def main(
+    argv: list[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
     """Entry point; returns 0 on success, 2 on bad input (after a bilingual message)."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
     try:

@@ -103,5 +103,13 @@ def contract(n_nodes: int, u: IntArray, v: IntArray, length: FloatArray) -> Cont
     data = np.maximum(np.concatenate([w[sel], w[sel]]), _MIN_W)
     graph = sp.csr_matrix((data, (rows, cols)), shape=(n_j, n_j))
     graph.sort_indices()
-    return Contracted(graph, junction_of_node, np.asarray(chain_of, dtype=np.int64),
-                      np.asarray(pu), np.asarray(pv), a, b, cl)
+    return Contracted(
+        graph,
+        junction_of_node,
+        np.asarray(chain_of, dtype=np.int64),
+        np.asarray(pu),
+        np.asarray(pv),
+        a,
+        b,
+        cl,
+    )

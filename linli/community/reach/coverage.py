@@ -39,8 +39,12 @@ def building_points(buildings: Sequence[Building]) -> BuildingPoints:
             lat.append(la)
             lon.append(lo)
             owner.append(i)
-    return BuildingPoints(np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64),
-                          np.asarray(owner, dtype=np.int64), len(buildings))
+    return BuildingPoints(
+        np.asarray(lat, dtype=np.float64),
+        np.asarray(lon, dtype=np.float64),
+        np.asarray(owner, dtype=np.int64),
+        len(buildings),
+    )
 
 
 def outlets_by_format(outlets: Sequence[Outlet]) -> dict[str, IntArray]:
@@ -51,9 +55,14 @@ def outlets_by_format(outlets: Sequence[Outlet]) -> dict[str, IntArray]:
     return {slug: np.asarray(ix, dtype=np.int64) for slug, ix in groups.items()}
 
 
-def reach_buildings(engine: ReachEngine, buildings: Sequence[Building],
-                    outlets: Sequence[Outlet], formats: Iterable[str] | None = None,
-                    *, speed_kmh: float | None = None) -> dict[str, Nearest]:
+def reach_buildings(
+    engine: ReachEngine,
+    buildings: Sequence[Building],
+    outlets: Sequence[Outlet],
+    formats: Iterable[str] | None = None,
+    *,
+    speed_kmh: float | None = None,
+) -> dict[str, Nearest]:
     """Minutes from every building to the nearest outlet of each format.
 
     Every requested format is in the result (default: all 26); a format without outlets is all
@@ -67,8 +76,9 @@ def reach_buildings(engine: ReachEngine, buildings: Sequence[Building],
     groups = outlets_by_format(outlets)
     snapped = engine.net.snap(lat, lon)  # all outlets in one KD-tree query
     present = {s: snapped.take(groups[s]) for s in slugs if s in groups}
-    res = engine.nearest(present, targets, owner=pts.owner, n_owners=pts.n_buildings,
-                         speed_kmh=speed_kmh)
+    res = engine.nearest(
+        present, targets, owner=pts.owner, n_owners=pts.n_buildings, speed_kmh=speed_kmh
+    )
     out: dict[str, Nearest] = {}
     n = len(buildings)
     for s in slugs:
@@ -81,8 +91,9 @@ def reach_buildings(engine: ReachEngine, buildings: Sequence[Building],
     return out
 
 
-def coverage(minutes: dict[str, FloatArray], mask: np.ndarray, limit_minutes: float
-             ) -> dict[str, float]:
+def coverage(
+    minutes: dict[str, FloatArray], mask: np.ndarray, limit_minutes: float
+) -> dict[str, float]:
     """Share (0..1) of the masked buildings (e.g. residential) within the limit, per format.
 
     Unreachable (NaN) counts as not covered. With no building in the mask, shares are 0.

@@ -100,8 +100,9 @@ def group_min(keys: IntArray, values: FloatArray, n: int) -> tuple[FloatArray, I
     return out, pos
 
 
-def _append_sources(base: sp.csr_matrix, col_a: IntArray, col_b: IntArray, w_a: FloatArray,
-                    w_b: FloatArray) -> sp.csr_matrix:
+def _append_sources(
+    base: sp.csr_matrix, col_a: IntArray, col_b: IntArray, w_a: FloatArray, w_b: FloatArray
+) -> sp.csr_matrix:
     """`base` plus one outgoing-only virtual row per source (arcs to col_a and col_b).
 
     Built by concatenating CSR arrays, so it costs O(nnz) copies and no sorting.
@@ -109,8 +110,9 @@ def _append_sources(base: sp.csr_matrix, col_a: IntArray, col_b: IntArray, w_a: 
     k = len(col_a)
     indptr = np.concatenate([base.indptr, base.indptr[-1] + 2 * np.arange(1, k + 1)])
     indices = np.concatenate([base.indices, np.column_stack([col_a, col_b]).ravel()])
-    data = np.concatenate([base.data, np.maximum(np.column_stack([w_a, w_b]), MIN_WEIGHT_M)
-                           .ravel()])
+    data = np.concatenate(
+        [base.data, np.maximum(np.column_stack([w_a, w_b]), MIN_WEIGHT_M).ravel()]
+    )
     n = base.shape[0] + k
     return sp.csr_matrix((data, indices.astype(base.indices.dtype), indptr), shape=(n, n))
 
@@ -129,8 +131,9 @@ class ReachEngine:
         pu, pv = c.pos_u[s.edge], c.pos_v[s.edge]
         return c.chain_of_edge[s.edge], pu + s.t * (pv - pu)
 
-    def distances(self, src: Snapped, tgt: Snapped, limit_m: float = np.inf
-                  ) -> tuple[FloatArray, IntArray]:
+    def distances(
+        self, src: Snapped, tgt: Snapped, limit_m: float = np.inf
+    ) -> tuple[FloatArray, IntArray]:
         """Metres from each target to its nearest source and that source's index.
 
         Runs on the junction graph: a point at position p of a chain of length L between
@@ -143,11 +146,22 @@ class ReachEngine:
         c = self.net.contracted
         s_ch, s_pos_m = self._chain_pos(src)
         t_ch, t_pos = self._chain_pos(tgt)
-        graph = _append_sources(c.graph, c.chain_a[s_ch], c.chain_b[s_ch],
-                                src.off_m + s_pos_m, src.off_m + c.chain_len[s_ch] - s_pos_m)
+        graph = _append_sources(
+            c.graph,
+            c.chain_a[s_ch],
+            c.chain_b[s_ch],
+            src.off_m + s_pos_m,
+            src.off_m + c.chain_len[s_ch] - s_pos_m,
+        )
         n_j = c.n_junctions
-        dist, _, origin = dijkstra(graph, directed=True, indices=n_j + np.arange(len(src)),
-                                   min_only=True, return_predecessors=True, limit=limit_m)
+        dist, _, origin = dijkstra(
+            graph,
+            directed=True,
+            indices=n_j + np.arange(len(src)),
+            min_only=True,
+            return_predecessors=True,
+            limit=limit_m,
+        )
         origin = np.where(origin >= 0, origin - n_j, -1)
         a, b = c.chain_a[t_ch], c.chain_b[t_ch]
         via_a = dist[a] + t_pos
@@ -165,8 +179,7 @@ class ReachEngine:
             t_idx = np.repeat(np.arange(n_t), count)
             run_start = np.repeat(np.cumsum(count) - count, count)
             s_idx = order[np.repeat(lo, count) + np.arange(len(t_idx)) - run_start]
-            direct = (src.off_m[s_idx] + np.abs(s_pos_m[s_idx] - t_pos[t_idx])
-                      + tgt.off_m[t_idx])
+            direct = src.off_m[s_idx] + np.abs(s_pos_m[s_idx] - t_pos[t_idx]) + tgt.off_m[t_idx]
             d_min, at = group_min(t_idx, direct, n_t)
             better = d_min < best
             best[better] = d_min[better]
@@ -182,9 +195,15 @@ class ReachEngine:
         lat, lon = points
         return self.net.snap(lat, lon)
 
-    def nearest(self, format_points: Mapping[str, Points | Snapped], targets: Points | Snapped,
-                *, owner: npt.ArrayLike | None = None, n_owners: int | None = None,
-                speed_kmh: float | None = None) -> dict[str, Nearest]:
+    def nearest(
+        self,
+        format_points: Mapping[str, Points | Snapped],
+        targets: Points | Snapped,
+        *,
+        owner: npt.ArrayLike | None = None,
+        n_owners: int | None = None,
+        speed_kmh: float | None = None,
+    ) -> dict[str, Nearest]:
         """Minutes from every target to the nearest point of each format (NaN: unreachable).
 
         `owner` groups target points (e.g. a building's entrances): the result is per owner,
@@ -203,26 +222,41 @@ class ReachEngine:
             out[slug] = Nearest(minutes, np.where(np.isfinite(d), who, -1).astype(np.int64))
         return out
 
-    def minutes_to_nearest(self, format_points: Mapping[str, Points | Snapped],
-                           targets: Points | Snapped, *, owner: npt.ArrayLike | None = None,
-                           n_owners: int | None = None, speed_kmh: float | None = None
-                           ) -> dict[str, FloatArray]:
+    def minutes_to_nearest(
+        self,
+        format_points: Mapping[str, Points | Snapped],
+        targets: Points | Snapped,
+        *,
+        owner: npt.ArrayLike | None = None,
+        n_owners: int | None = None,
+        speed_kmh: float | None = None,
+    ) -> dict[str, FloatArray]:
         """Like `nearest` but only the minutes (NaN where unreachable)."""
-        res = self.nearest(format_points, targets, owner=owner, n_owners=n_owners,
-                           speed_kmh=speed_kmh)
+        res = self.nearest(
+            format_points, targets, owner=owner, n_owners=n_owners, speed_kmh=speed_kmh
+        )
         return {slug: r.minutes for slug, r in res.items()}
 
     def snap_point(self, lat: float, lon: float, max_off_m: float = MAX_POINT_OFF_M) -> Snapped:
         """Snap one resident's point; `point_off_network` if no way is within `max_off_m`."""
         s = self.net.snap([lat], [lon])
         if not s.off_m[0] <= max_off_m:
-            raise ReachError("point_off_network",
-                             f"({lat:.6f}, {lon:.6f}) is {s.off_m[0]:.0f} m from the nearest way")
+            raise ReachError(
+                "point_off_network",
+                f"({lat:.6f}, {lon:.6f}) is {s.off_m[0]:.0f} m from the nearest way",
+            )
         return s
 
-    def reachable_from(self, lat: float, lon: float, minutes: float, points: Points | Snapped,
-                       *, speed_kmh: float | None = None,
-                       max_off_m: float = MAX_POINT_OFF_M) -> Reachable:
+    def reachable_from(
+        self,
+        lat: float,
+        lon: float,
+        minutes: float,
+        points: Points | Snapped,
+        *,
+        speed_kmh: float | None = None,
+        max_off_m: float = MAX_POINT_OFF_M,
+    ) -> Reachable:
         """All `points` (e.g. outlets) within `minutes` of one resident, nearest first.
 
         Walking distance is symmetric, so the resident is the single source and the points
@@ -242,8 +276,13 @@ class ReachEngine:
         """
         net = self.net
         length = net.length[src.edge]
-        graph = _append_sources(net.graph, net.u[src.edge], net.v[src.edge],
-                                src.off_m + src.t * length, src.off_m + (1 - src.t) * length)
+        graph = _append_sources(
+            net.graph,
+            net.u[src.edge],
+            net.v[src.edge],
+            src.off_m + src.t * length,
+            src.off_m + (1 - src.t) * length,
+        )
         virt = self.net.n_nodes + np.arange(len(src))
         dist = dijkstra(graph, directed=True, indices=virt, min_only=True, limit=limit_m)
         return np.asarray(dist[: self.net.n_nodes])

@@ -57,8 +57,10 @@ def polygon_area_centroid(
             total_cy += s * cy / 6
     if abs(total_a) < 1e-9:
         pts_all = [p for ring in outers for p in ring]
-        return 0.0, sum(p[0] for p in pts_all) / len(pts_all), sum(p[1] for p in pts_all) / len(
-            pts_all
+        return (
+            0.0,
+            sum(p[0] for p in pts_all) / len(pts_all),
+            sum(p[1] for p in pts_all) / len(pts_all),
         )
     x, y = total_cx / total_a, total_cy / total_a
     return abs(total_a), lat0 + y / ky, lon0 + x / kx

@@ -22,18 +22,28 @@ BUFFER_M = 40.0
 SIMPLIFY_M = 5.0
 
 
-def _pieces(x0: FloatArray, y0: FloatArray, x1: FloatArray, y1: FloatArray,
-            a: FloatArray, b: FloatArray) -> np.ndarray:
+def _pieces(
+    x0: FloatArray, y0: FloatArray, x1: FloatArray, y1: FloatArray, a: FloatArray, b: FloatArray
+) -> np.ndarray:
     """Segments from fraction a to fraction b along (x0,y0)→(x1,y1), shape (n, 2, 2)."""
     dx, dy = x1 - x0, y1 - y0
-    return np.stack([np.column_stack([x0 + a * dx, y0 + a * dy]),
-                     np.column_stack([x0 + b * dx, y0 + b * dy])], axis=1)
+    return np.stack(
+        [np.column_stack([x0 + a * dx, y0 + a * dy]), np.column_stack([x0 + b * dx, y0 + b * dy])],
+        axis=1,
+    )
 
 
-def isochrone(engine: ReachEngine, lat: float, lon: float, minutes: float, *,
-              speed_kmh: float | None = None, buffer_m: float = BUFFER_M,
-              simplify_m: float = SIMPLIFY_M, max_off_m: float = MAX_POINT_OFF_M
-              ) -> dict[str, Any]:
+def isochrone(
+    engine: ReachEngine,
+    lat: float,
+    lon: float,
+    minutes: float,
+    *,
+    speed_kmh: float | None = None,
+    buffer_m: float = BUFFER_M,
+    simplify_m: float = SIMPLIFY_M,
+    max_off_m: float = MAX_POINT_OFF_M,
+) -> dict[str, Any]:
     """GeoJSON Feature: the area within `minutes` walk of (lat, lon).
 
     Raises `ReachError("point_off_network")` when the point is too far from any way.
@@ -53,12 +63,11 @@ def isochrone(engine: ReachEngine, lat: float, lon: float, minutes: float, *,
     part_a = ~full & (ra > 0)
     part_b = ~full & (rb > 0)
     segs = [
-        _pieces(xu[full], yu[full], xv[full], yv[full], np.zeros(full.sum()),
-                np.ones(full.sum())),
-        _pieces(xu[part_a], yu[part_a], xv[part_a], yv[part_a], np.zeros(part_a.sum()),
-                ra[part_a]),
-        _pieces(xu[part_b], yu[part_b], xv[part_b], yv[part_b], 1.0 - rb[part_b],
-                np.ones(part_b.sum())),
+        _pieces(xu[full], yu[full], xv[full], yv[full], np.zeros(full.sum()), np.ones(full.sum())),
+        _pieces(xu[part_a], yu[part_a], xv[part_a], yv[part_a], np.zeros(part_a.sum()), ra[part_a]),
+        _pieces(
+            xu[part_b], yu[part_b], xv[part_b], yv[part_b], 1.0 - rb[part_b], np.ones(part_b.sum())
+        ),
     ]
     # The start's own edge, walked directly from the snap point, and the walk onto it.
     e, t, off = int(src.edge[0]), float(src.t[0]), float(src.off_m[0])
@@ -68,10 +77,17 @@ def isochrone(engine: ReachEngine, lat: float, lon: float, minutes: float, *,
     px, py = net.project([lat], [lon])
     sx, sy = net.snapped_xy(src)
     reach = min(1.0, budget / off) if off > 0 else 1.0
-    segs.append(np.array([[[px[0], py[0]],
-                           [px[0] + reach * (sx[0] - px[0]), py[0] + reach * (sy[0] - py[0])]]]))
-    props: dict[str, Any] = {"minutes": minutes, "speed_kmh": speed_kmh or engine.speed_kmh,
-                             "buffer_m": buffer_m, "snap_off_m": round(off, 1)}
+    segs.append(
+        np.array(
+            [[[px[0], py[0]], [px[0] + reach * (sx[0] - px[0]), py[0] + reach * (sy[0] - py[0])]]]
+        )
+    )
+    props: dict[str, Any] = {
+        "minutes": minutes,
+        "speed_kmh": speed_kmh or engine.speed_kmh,
+        "buffer_m": buffer_m,
+        "snap_off_m": round(off, 1),
+    }
     if budget <= off:
         return {"type": "Feature", "geometry": None, "properties": props}
     lines = shapely.linestrings(np.concatenate(segs))

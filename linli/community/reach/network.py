@@ -53,9 +53,16 @@ class Snapped:
 class WalkNetwork:
     """Undirected walking graph: CSR adjacency in metres plus a KD-tree for snapping."""
 
-    def __init__(self, lat: FloatArray, lon: FloatArray, edge_u: IntArray, edge_v: IntArray,
-                 edge_length_m: FloatArray, *, min_component_m: float = MIN_COMPONENT_M
-                 ) -> None:
+    def __init__(
+        self,
+        lat: FloatArray,
+        lon: FloatArray,
+        edge_u: IntArray,
+        edge_v: IntArray,
+        edge_length_m: FloatArray,
+        *,
+        min_component_m: float = MIN_COMPONENT_M,
+    ) -> None:
         if len(edge_u) == 0:
             raise ReachError("no_walkable_ways", "0 walkable edges")
         self.lat = np.asarray(lat, dtype=np.float64)
@@ -85,34 +92,43 @@ class WalkNetwork:
         cols = np.concatenate([self.v, self.u])
         w = np.concatenate([self.length, self.length])
         self.graph: sp.csr_matrix = sp.csr_matrix(
-            (w, (rows, cols)), shape=(self.n_nodes, self.n_nodes))
+            (w, (rows, cols)), shape=(self.n_nodes, self.n_nodes)
+        )
         self.graph.sort_indices()
         self.contracted: Contracted = contract(self.n_nodes, self.u, self.v, self.length)
         self.n_components, self.component = connected_components(self.graph, directed=False)
-        comp_len = np.bincount(self.component[self.u], weights=self.length,
-                               minlength=self.n_components)
+        comp_len = np.bincount(
+            self.component[self.u], weights=self.length, minlength=self.n_components
+        )
         big = comp_len[self.component[self.u]] >= min_component_m
         self.snappable: npt.NDArray[np.bool_] = big if big.any() else np.ones_like(big)
         self._build_index()
 
     @classmethod
-    def from_osm(cls, data: OsmData, *, min_component_m: float = MIN_COMPONENT_M
-                 ) -> WalkNetwork:
+    def from_osm(cls, data: OsmData, *, min_component_m: float = MIN_COMPONENT_M) -> WalkNetwork:
         """Build from `read_osm`'s result; raises `no_walkable_ways` if there is none."""
-        return cls(data.lat, data.lon, data.edge_u, data.edge_v, data.edge_length_m,
-                   min_component_m=min_component_m)
+        return cls(
+            data.lat,
+            data.lon,
+            data.edge_u,
+            data.edge_v,
+            data.edge_length_m,
+            min_component_m=min_component_m,
+        )
 
     # -- projection ---------------------------------------------------------------------------
     def project(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
         """WGS-84 degrees → local metres (x east, y north)."""
-        x, y = self._fwd.transform(np.asarray(lon, dtype=np.float64),
-                                   np.asarray(lat, dtype=np.float64))
+        x, y = self._fwd.transform(
+            np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+        )
         return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
 
     def unproject(self, x: npt.ArrayLike, y: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
         """Local metres → (lat, lon) degrees."""
-        lon, lat = self._inv.transform(np.asarray(x, dtype=np.float64),
-                                       np.asarray(y, dtype=np.float64))
+        lon, lat = self._inv.transform(
+            np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        )
         return np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
 
     # -- snapping -----------------------------------------------------------------------------
@@ -129,11 +145,13 @@ class WalkNetwork:
         frac = (k + 0.5) / n[local]
         self._sample_edge = ids[local]
         self._half_spacing = float(np.max(seg_len / (2 * n))) if len(n) else 0.0
-        self._tree = cKDTree(np.column_stack([x0[local] + frac * dx[local],
-                                              y0[local] + frac * dy[local]]))
+        self._tree = cKDTree(
+            np.column_stack([x0[local] + frac * dx[local], y0[local] + frac * dy[local]])
+        )
 
-    def _project_on(self, px: FloatArray, py: FloatArray, edges: IntArray
-                    ) -> tuple[FloatArray, FloatArray]:
+    def _project_on(
+        self, px: FloatArray, py: FloatArray, edges: IntArray
+    ) -> tuple[FloatArray, FloatArray]:
         """Exact orthogonal projection of points on edges: (t clipped to [0,1], distance)."""
         x0, y0 = self.x[self.u[edges]], self.y[self.u[edges]]
         dx, dy = self.x[self.v[edges]] - x0, self.y[self.v[edges]] - y0
@@ -160,16 +178,21 @@ class WalkNetwork:
         dist_s, idx = self._tree.query(np.column_stack([px, py]), k=k)
         dist_s, idx = dist_s.reshape(n, k), idx.reshape(n, k)
         cand = self._sample_edge[idx]
-        t, d = self._project_on(np.repeat(px, k).reshape(n, k), np.repeat(py, k).reshape(n, k),
-                                cand)
+        t, d = self._project_on(
+            np.repeat(px, k).reshape(n, k), np.repeat(py, k).reshape(n, k), cand
+        )
         best = np.argmin(d, axis=1)
         rows = np.arange(n)
         edge, tt, dd = cand[rows, best], t[rows, best], d[rows, best]
-        unsure = np.flatnonzero((k < len(self._sample_edge))
-                                & (dist_s[:, -1] <= dd + self._half_spacing))
+        unsure = np.flatnonzero(
+            (k < len(self._sample_edge)) & (dist_s[:, -1] <= dd + self._half_spacing)
+        )
         for i in unsure:  # rare: dense junctions; exact by the bound above
-            near = np.unique(self._sample_edge[self._tree.query_ball_point(
-                (px[i], py[i]), dd[i] + self._half_spacing + 1e-9)])
+            near = np.unique(
+                self._sample_edge[
+                    self._tree.query_ball_point((px[i], py[i]), dd[i] + self._half_spacing + 1e-9)
+                ]
+            )
             ti, di = self._project_on(np.full(len(near), px[i]), np.full(len(near), py[i]), near)
             j = int(np.argmin(di))
             edge[i], tt[i], dd[i] = near[j], ti[j], di[j]
@@ -182,5 +205,4 @@ class WalkNetwork:
     def snapped_xy(self, s: Snapped) -> tuple[FloatArray, FloatArray]:
         """Projected coordinates of the snap points themselves."""
         x0, y0 = self.x[self.u[s.edge]], self.y[self.u[s.edge]]
-        return (x0 + s.t * (self.x[self.v[s.edge]] - x0),
-                y0 + s.t * (self.y[self.v[s.edge]] - y0))
+        return (x0 + s.t * (self.x[self.v[s.edge]] - x0), y0 + s.t * (self.y[self.v[s.edge]] - y0))

@@ -39,25 +39,61 @@ from .geo import haversine_m, polygon_area_centroid
 
 ProgressCallback = Callable[[int, int], None]  # (bytes done, bytes total)
 
-WALKABLE_HIGHWAYS = frozenset({
-    "footway", "path", "pedestrian", "steps", "living_street", "residential", "service",
-    "unclassified", "track", "road", "corridor", "tertiary", "tertiary_link", "secondary",
-    "secondary_link", "primary", "primary_link",
-})
+WALKABLE_HIGHWAYS = frozenset(
+    {
+        "footway",
+        "path",
+        "pedestrian",
+        "steps",
+        "living_street",
+        "residential",
+        "service",
+        "unclassified",
+        "track",
+        "road",
+        "corridor",
+        "tertiary",
+        "tertiary_link",
+        "secondary",
+        "secondary_link",
+        "primary",
+        "primary_link",
+    }
+)
 FOOT_ONLY_HIGHWAYS = frozenset({"cycleway", "bridleway"})
 BARRIER_HIGHWAYS = frozenset({"motorway", "motorway_link", "trunk", "trunk_link"})
 FOOT_YES = frozenset({"yes", "designated", "permissive"})
 SIDEWALK_YES = frozenset({"both", "left", "right", "yes"})
-RESIDENTIAL_BUILDINGS = frozenset({
-    "residential", "apartments", "house", "detached", "dormitory", "terrace",
-    "semidetached_house", "bungalow",
-})
+RESIDENTIAL_BUILDINGS = frozenset(
+    {
+        "residential",
+        "apartments",
+        "house",
+        "detached",
+        "dormitory",
+        "terrace",
+        "semidetached_house",
+        "bungalow",
+    }
+)
 NON_RESIDENTIAL_KEYS = ("shop", "amenity", "office", "craft", "tourism")
 MIN_HOUSE_M2 = 60.0
 MAX_HOUSE_M2 = 20_000.0
 # Tags kept with an outlet (for display and for re-mapping without re-reading the file).
-KEPT_TAG_PREFIXES = (*OUTLET_KEYS, "name", "brand", "cuisine", "breakfast", "opening_hours",
-                     "phone", "contact:", "website", "addr:", "social_facility", "operator")
+KEPT_TAG_PREFIXES = (
+    *OUTLET_KEYS,
+    "name",
+    "brand",
+    "cuisine",
+    "breakfast",
+    "opening_hours",
+    "phone",
+    "contact:",
+    "website",
+    "addr:",
+    "social_facility",
+    "operator",
+)
 _FILTER_KEYS = ("highway", "building", "entrance", *OUTLET_KEYS)
 
 
@@ -311,10 +347,18 @@ class _Reader:
             self._outlet(a.orig_id(), osm_type, tags, clat, clon)
         if is_building:
             ent = tuple(dict.fromkeys(self.entrances[r] for r in refs if r in self.entrances))
-            self.buildings.append(Building(
-                a.orig_id(), osm_type, clat, clon, round(area_m2, 1),
-                _levels(tags.get("building:levels")), is_residential(tags, area_m2), ent,
-            ))
+            self.buildings.append(
+                Building(
+                    a.orig_id(),
+                    osm_type,
+                    clat,
+                    clon,
+                    round(area_m2, 1),
+                    _levels(tags.get("building:levels")),
+                    is_residential(tags, area_m2),
+                    ent,
+                )
+            )
 
 
 def _iterate(path: Path, on_progress: ProgressCallback | None) -> Iterator[Any]:
@@ -331,8 +375,9 @@ def _iterate(path: Path, on_progress: ProgressCallback | None) -> Iterator[Any]:
         on_progress(total, total)
 
 
-def read_osm(path: str | os.PathLike[str], *, on_progress: ProgressCallback | None = None
-             ) -> OsmData:
+def read_osm(
+    path: str | os.PathLike[str], *, on_progress: ProgressCallback | None = None
+) -> OsmData:
     """Read walkable ways, buildings and outlets from an OSM XML or PBF file.
 
     Raises `ReachError` (`osm_missing`, `osm_unreadable`, `osm_empty`) instead of osmium's
@@ -378,10 +423,18 @@ def read_osm(path: str | os.PathLike[str], *, on_progress: ProgressCallback | No
     ev = np.asarray(rd.ev, dtype=np.int64)
     ids = np.empty(len(rd.node_index), dtype=np.int64)
     ids[np.fromiter(rd.node_index.values(), dtype=np.int64, count=len(ids))] = np.fromiter(
-        rd.node_index.keys(), dtype=np.int64, count=len(ids))
+        rd.node_index.keys(), dtype=np.int64, count=len(ids)
+    )
     return OsmData(
-        source=str(path), node_ids=ids, lat=lat, lon=lon, edge_u=eu, edge_v=ev,
+        source=str(path),
+        node_ids=ids,
+        lat=lat,
+        lon=lon,
+        edge_u=eu,
+        edge_v=ev,
         edge_length_m=haversine_m(lat[eu], lon[eu], lat[ev], lon[ev]),
         edge_way_id=np.asarray(rd.eway, dtype=np.int64),
-        buildings=rd.buildings, outlets=rd.outlets, summary=s,
+        buildings=rd.buildings,
+        outlets=rd.outlets,
+        summary=s,
     )

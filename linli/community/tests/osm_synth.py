@@ -47,8 +47,12 @@ class OsmBuilder:
 
     def building(self, x: float, y: float, size: float = 12.0, **tags: str) -> int:
         h = size / 2
-        ring = [self.node(x - h, y - h), self.node(x + h, y - h), self.node(x + h, y + h),
-                self.node(x - h, y + h)]
+        ring = [
+            self.node(x - h, y - h),
+            self.node(x + h, y - h),
+            self.node(x + h, y + h),
+            self.node(x - h, y + h),
+        ]
         return self.way([*ring, ring[0]], **({"building": "residential"} | tags))
 
     def write(self, path: Path) -> Path:

@@ -19,8 +19,11 @@ DATA = Path(__file__).resolve().parents[3] / "data" / "osm"
 
 def _run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    rc = main([*argv, "--no-progress"] if argv and not argv[0].startswith("-") else list(argv),
-              stdout=out, stderr=err)
+    rc = main(
+        [*argv, "--no-progress"] if argv and not argv[0].startswith("-") else list(argv),
+        stdout=out,
+        stderr=err,
+    )
     return rc, out.getvalue(), err.getvalue()
 
 
@@ -41,11 +44,14 @@ def test_empty_file(tmp_path: Path) -> None:
     _assert_bilingual_failure(rc, err, "no data")
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("broken.osm", b"<?xml version='1.0'?><osm><node id='1' lat='1' lon="),
-    ("junk.osm.pbf", bytes(range(256)) * 40),
-    ("text.osm", b"this is not xml at all"),
-])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("broken.osm", b"<?xml version='1.0'?><osm><node id='1' lat='1' lon="),
+        ("junk.osm.pbf", bytes(range(256)) * 40),
+        ("text.osm", b"this is not xml at all"),
+    ],
+)
 def test_corrupt_file(tmp_path: Path, name: str, content: bytes) -> None:
     (tmp_path / name).write_bytes(content)
     rc, _, err = _run(str(tmp_path / name))
@@ -65,16 +71,22 @@ def test_file_without_walkable_ways(tmp_path: Path) -> None:
 
 def test_bad_arguments(tmp_path: Path) -> None:
     f = str(DATA / "beijing_wangjing.osm")
-    for argv in ([f, "--minutes", "-3"], [f, "--speed-kmh", "0"], [f, "--minutes", "abc"],
-                 [f, "--bogus"], []):
+    for argv in (
+        [f, "--minutes", "-3"],
+        [f, "--speed-kmh", "0"],
+        [f, "--minutes", "abc"],
+        [f, "--bogus"],
+        [],
+    ):
         rc, _, err = _run(*argv)
         _assert_bilingual_failure(rc, err, "Bad argument")
 
 
 def test_json_schema_on_wangjing(tmp_path: Path) -> None:
     out_file = tmp_path / "wj.json"
-    rc, out, err = _run(str(DATA / "beijing_wangjing.osm"), "--minutes", "10",
-                        "--json", str(out_file))
+    rc, out, err = _run(
+        str(DATA / "beijing_wangjing.osm"), "--minutes", "10", "--json", str(out_file)
+    )
     assert rc == 0, err
     assert "便利店" in out and "Convenience store" in out
     doc = json.loads(out_file.read_text(encoding="utf-8"))

@@ -30,8 +30,10 @@ R = 6_371_008.8
 def _hav(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Plain-math haversine, deliberately not the engine's."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2 * R * math.asin(math.sqrt(a))
 
 
@@ -113,8 +115,9 @@ def test_walk_is_never_shorter_than_the_straight_line_to_the_nearest_outlet(city
 
 def test_elderly_profile_is_one_and_a_half_times_slower(city: tuple) -> None:
     data, engine, res = city
-    slow = reach_buildings(engine, data.buildings, data.outlets, ["pharmacy", "tea_coffee"],
-                           speed_kmh=ELDERLY_KMH)
+    slow = reach_buildings(
+        engine, data.buildings, data.outlets, ["pharmacy", "tea_coffee"], speed_kmh=ELDERLY_KMH
+    )
     for slug, r in slow.items():
         np.testing.assert_allclose(r.minutes, 1.5 * res[slug].minutes, rtol=1e-12)
 
@@ -128,14 +131,18 @@ def test_reachable_from_agrees_with_nearest_and_isochrone_holds_the_network(city
     near = engine.reachable_from(b.lat, b.lon, 15, (lat, lon))
     assert np.all(np.diff(near.minutes) >= 0) and np.all(near.minutes <= 15)
     for slug, r in res.items():
-        mine = [m for k, m in zip(near.index, near.minutes, strict=True)
-                if data.outlets[k].format == slug]
+        mine = [
+            m
+            for k, m in zip(near.index, near.minutes, strict=True)
+            if data.outlets[k].format == slug
+        ]
         if r.minutes[i] <= 15:
             assert min(mine) == pytest.approx(r.minutes[i], abs=1e-9)
         else:
             assert not mine
     feat = isochrone(engine, b.lat, b.lon, 10)
     from shapely.geometry import MultiPoint, shape
+
     poly = shape(feat["geometry"])
     assert poly.is_valid and feat["properties"]["area_m2"] > 0
     src = engine.snap_point(b.lat, b.lon)
@@ -143,8 +150,12 @@ def test_reachable_from_agrees_with_nearest_and_isochrone_holds_the_network(city
     budget = 10 * engine.speed_kmh * 1000 / 60
     inside = d <= budget - 1
     assert inside.sum() > 10
-    assert poly.buffer(1e-6).contains(MultiPoint(np.column_stack(
-        [engine.net.lon[inside], engine.net.lat[inside]])))
+    assert poly.buffer(1e-6).contains(
+        MultiPoint(np.column_stack([engine.net.lon[inside], engine.net.lat[inside]]))
+    )
     far = np.flatnonzero(d > budget + 400)
-    assert not any(poly.contains(MultiPoint([(engine.net.lon[k], engine.net.lat[k])]))
-                   for k in far[:200] if math.isfinite(d[k]))
+    assert not any(
+        poly.contains(MultiPoint([(engine.net.lon[k], engine.net.lat[k])]))
+        for k in far[:200]
+        if math.isfinite(d[k])
+    )

@@ -45,8 +45,7 @@ def test_island_without_outlet_reports_null_not_zero(tmp_path: Path) -> None:
     assert np.isnan(res["pharmacy"].minutes).all()  # a format with no outlet at all
 
 
-def test_snapping_to_the_middle_of_a_long_edge_counts_the_off_network_walk(
-        tmp_path: Path) -> None:
+def test_snapping_to_the_middle_of_a_long_edge_counts_the_off_network_walk(tmp_path: Path) -> None:
     b = OsmBuilder()
     b.road((0, 0), (1000, 0))  # one straight 1 km edge, nodes only at the ends
     b.node(100, 20, shop="convenience")  # 20 m north of the point 100 m along
@@ -58,13 +57,15 @@ def test_snapping_to_the_middle_of_a_long_edge_counts_the_off_network_walk(
     assert s.t == pytest.approx([0.1, 0.6], abs=1e-4)
     assert s.off_m == pytest.approx([20, 30], abs=0.05)
     # Same-edge walk: 20 off + 500 along + 30 off; nearest-node snapping would say ~1,000 m.
-    got = engine.minutes_to_nearest({"c": ([shop.lat], [shop.lon])},
-                                    ([pharmacy.lat], [pharmacy.lon]))["c"][0]
+    got = engine.minutes_to_nearest(
+        {"c": ([shop.lat], [shop.lon])}, ([pharmacy.lat], [pharmacy.lon])
+    )["c"][0]
     assert got * MPM == pytest.approx(550, abs=0.5)
 
 
 def test_source_and_target_on_same_edge_use_the_direct_walk_not_the_endpoints(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     b = OsmBuilder()
     b.road((0, 0), (0, 300), (300, 300), (300, 0), (0, 0))  # a block, 4 edges of 300 m
     b.node(150, 10, shop="convenience")
@@ -84,8 +85,9 @@ def test_elderly_speed_gives_one_and_a_half_times_the_minutes(tmp_path: Path) ->
         b.building(x, 20)
     engine, data = _engine(b.write(tmp_path / "speed.osm"))
     fast = reach_buildings(engine, data.buildings, data.outlets)["pharmacy"].minutes
-    slow = reach_buildings(engine, data.buildings, data.outlets,
-                           speed_kmh=ELDERLY_KMH)["pharmacy"].minutes
+    slow = reach_buildings(engine, data.buildings, data.outlets, speed_kmh=ELDERLY_KMH)[
+        "pharmacy"
+    ].minutes
     np.testing.assert_allclose(slow, 1.5 * fast, rtol=1e-12)
 
 
@@ -162,6 +164,7 @@ def test_reachable_from_and_isochrone(tmp_path: Path) -> None:
     assert near.minutes * MPM == pytest.approx([10 + 100 + 5, 10 + 500 + 5], abs=0.5)
     feat = isochrone(engine, lat, lon, 10)
     from shapely.geometry import Point, shape
+
     poly = shape(feat["geometry"])
     for x, inside in ((0, True), (700, True), (790, False), (1500, False)):
         la, lo = to_latlon(x, 0)
