@@ -7,6 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,7 +32,7 @@ class BusinessFormat(models.Model):
         verbose_name_plural = _("business formats")
 
     def __str__(self) -> str:
-        return self.zh
+        return self.label(get_language() or "zh-hans")
 
     def label(self, language: str) -> str:
         return self.en if language.startswith("en") else self.zh
