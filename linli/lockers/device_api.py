@@ -57,9 +57,18 @@ class OpenOut(Schema):
 
 @router.post("/{serial}/open/", response=OpenOut)
 def open_with_code(request: HttpRequest, serial: str, payload: CodeIn) -> dict[str, object]:
-    """The keypad or scanner sends the code; the answer names the door to open."""
+    """The keypad or scanner sends the code; the answer names the door to open.
+
+    An unpaid overtime fee keeps the door shut: 402 `{"code": "locker_fee_due", "detail",
+    "amount_fen", "pay_url", "pay_kind"}`; the cabinet shows the amount and a QR code of
+    `pay_url`, and the same code opens the door once the fee is paid."""
     cabinet = _cabinet(request, serial)
-    opened = services.locker_open(cabinet=cabinet, code=payload.code, channel="device")
+    opened = services.locker_open(
+        cabinet=cabinet,
+        code=payload.code,
+        channel="device",
+        site_url=request.build_absolute_uri("/"),
+    )
     return {"compartment": opened.label, "fee_fen": opened.fee_fen}
 
 

@@ -1,4 +1,5 @@
 from linli.core.errors import ErrorCodes, ErrorSpec, LinliError
+from linli.core.money import format_fen
 
 
 class LockersErrorCode(ErrorCodes):
@@ -69,6 +70,16 @@ class LockersErrorCode(ErrorCodes):
         "错误次数过多，本柜机暂停取件 {minutes} 分钟",
         "Too many wrong codes: this cabinet pauses pickups for {minutes} minutes",
     )
+    FEE_DUE = ErrorSpec(
+        "locker_fee_due",
+        402,
+        "请先支付超时保管费 {amount}（扫码或打开短信链接），付款后再次输入取件码开门",
+        "Please pay the overtime fee of {amount} first (scan the QR code or open the link we "
+        "sent), then enter your code again",
+    )
+    FEE_NOT_DUE = ErrorSpec(
+        "locker_fee_not_due", 409, "当前没有需要支付的费用", "There is no fee to pay"
+    )
     DEVICE_KEY_INVALID = ErrorSpec(
         "device_key_invalid", 401, "柜机密钥无效", "The cabinet key is not valid"
     )
@@ -104,3 +115,23 @@ class LockersErrorCode(ErrorCodes):
 
 class LockersError(LinliError):
     pass
+
+
+class FeeDue(LockersError):
+    """The door stays shut until the overtime fee is paid: carries what the kiosk, the device
+    and the resident need to pay it."""
+
+    def __init__(self, *, charge_id: int, amount_fen: int, pay_url: str, kind: str) -> None:
+        super().__init__(LockersErrorCode.FEE_DUE, amount=format_fen(amount_fen))
+        self.charge_id = charge_id
+        self.amount_fen = amount_fen
+        self.pay_url = pay_url
+        self.kind = kind
+
+    def as_dict(self, language: str | None = None) -> dict[str, object]:  # type: ignore[override]
+        return {
+            **super().as_dict(language),
+            "amount_fen": self.amount_fen,
+            "pay_url": self.pay_url,
+            "pay_kind": self.kind,
+        }

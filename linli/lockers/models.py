@@ -183,7 +183,9 @@ class Booking(models.Model):
 
 class Charge(models.Model):
     """The fee ledger: one row per key (e.g. "booking:42:storage"), so a fee is charged once
-    however often the door is opened, the job runs or the device retries."""
+    however often the door is opened, the job runs or the device retries. A due charge is
+    collected through `core.collection` before the door opens; the captured payment marks it
+    paid (`payment_id`), once."""
 
     class Status(models.TextChoices):
         DUE = "due", _("Due")
@@ -197,6 +199,15 @@ class Charge(models.Model):
     periods = models.PositiveSmallIntegerField(default=0)
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.DUE)
     created_at = models.DateTimeField(default=timezone.now)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    payment_id = models.BigIntegerField(null=True, blank=True)  # payments.Payment, by id only
+
+    REFERENCE_PREFIX = "locker-charge"
+
+    @property
+    def reference(self) -> str:
+        """What the payment for this charge refers to (see core.collection)."""
+        return f"{self.REFERENCE_PREFIX}:{self.pk}"
 
 
 class TemperatureReading(models.Model):

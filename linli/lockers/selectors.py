@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -12,9 +13,25 @@ from linli.accounts.models import User
 from linli.community.errors import CommunityError
 from linli.community.network_store import engine_for
 from linli.community.selectors import household_for_user
-from linli.lockers.models import Alarm, Booking, Cabinet, Parcel, Site, TemperatureReading
+from linli.lockers import conf
+from linli.lockers.fees import storage_fee
+from linli.lockers.models import (
+    Alarm,
+    Booking,
+    Cabinet,
+    Charge,
+    Parcel,
+    Site,
+    TemperatureReading,
+)
 from linli.lockers.services.common import sites_for_operator
 from linli.shops.selectors import outlet_list_for_user
+
+
+@dataclass(frozen=True)
+class Fee:
+    amount_fen: int
+    status: str  # estimate (not quoted yet) | due | paid | waived
 
 
 def sites_near(*, resident: User) -> list[tuple[Site, float | None]]:
@@ -50,6 +67,31 @@ def bookings_for_resident(*, resident: User) -> QuerySet[Booking]:
         .select_related("cabinet__site", "compartment", "outlet")
         .order_by("-created_at", "-pk")
     )
+
+
+def fees_for_bookings(*, bookings: list[Booking], now: datetime | None = None) -> dict[int, Fee]:
+    """What each deposited booking owes if opened now: the recorded charge when there is one
+    (its amount is fixed once quoted), else the rule's estimate. Bookings owing nothing are
+    left out; paid and waived charges are in with their status."""
+    now = now or timezone.now()
+    deposited = [b for b in bookings if b.status == Booking.Status.DEPOSITED and b.deposited_at]
+    charges = {
+        c.booking_id: c
+        for c in Charge.objects.filter(
+            booking__in=[b.pk for b in deposited], key__endswith=":storage"
+        )
+    }
+    rule = conf.fee_rule()
+    out: dict[int, Fee] = {}
+    for b in deposited:
+        c = charges.get(b.pk)
+        if c is not None:
+            out[b.pk] = Fee(c.amount_fen, c.status)
+            continue
+        amount = storage_fee(b.deposited_at, now, rule).amount_fen  # type: ignore[arg-type]
+        if amount:
+            out[b.pk] = Fee(amount, "estimate")
+    return out
 
 
 def parcels_for_resident(*, resident: User) -> QuerySet[Parcel]:

@@ -22,6 +22,7 @@ from linli.accounts.services import consent_set
 from linli.community.models import Household
 from linli.core.errors import LinliError
 from linli.lockers import conf, selectors, services
+from linli.lockers.errors import FeeDue
 from linli.lockers.models import Cabinet
 from linli.lockers.qr import qr_svg
 from linli.lockers.services.common import sites_for_operator
@@ -39,11 +40,15 @@ def _user(request: HttpRequest) -> User:
 def mine(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     rule = conf.fee_rule()
+    bookings = list(selectors.bookings_for_resident(resident=user)[:30])
+    fees = selectors.fees_for_bookings(bookings=bookings)
+    for b in bookings:
+        b.fee = fees.get(b.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "lockers/mine.html",
         {
-            "bookings": list(selectors.bookings_for_resident(resident=user)[:30]),
+            "bookings": bookings,
             "parcels": list(selectors.parcels_for_resident(resident=user)[:30]),
             "consent": consent_is_granted(user=user, kind="locker_deposit"),
             "notes": notifications_for(user=user, limit=10),
@@ -69,6 +74,13 @@ def mine_action(request: HttpRequest, action: str, pk: int = 0) -> HttpResponse:
                 "kind": "booking", "pk": b.pk, "code": code,
                 "qr": qr_svg(services.qr_payload(b, code)),
             }  # fmt: skip
+        elif action == "booking-pay":
+            answer = services.charge_pay(
+                resident=user, booking_id=pk, site_url=request.build_absolute_uri("/")
+            )
+            if not answer.paid and answer.pay_url.startswith(("http", "/")):
+                return redirect(answer.pay_url)
+            messages.success(request, _("Fee paid. Enter your code at the locker to open it."))
         elif action == "parcel-code":
             p, code = services.parcel_code_refresh(resident=user, parcel_id=pk)
             request.session["lockers_shown"] = {"kind": "parcel", "pk": p.pk, "code": code}
@@ -252,8 +264,15 @@ def kiosk(request: HttpRequest, serial: str) -> HttpResponse:
                 ctx["paired"] = True
             elif ctx["paired"]:
                 ctx["opened"] = services.locker_open(
-                    cabinet=cabinet, code=request.POST.get("code", ""), channel="kiosk"
+                    cabinet=cabinet,
+                    code=request.POST.get("code", ""),
+                    channel="kiosk",
+                    site_url=request.build_absolute_uri("/"),
                 )
+        except FeeDue as e:
+            ctx["fee"] = e
+            ctx["rule"] = conf.fee_rule()
+            ctx["pay_qr"] = qr_svg(e.pay_url) if e.pay_url else ""
         except LinliError as e:
             ctx["error"] = e.message()
     response = render(request, "lockers/kiosk.html", ctx)

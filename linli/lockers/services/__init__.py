@@ -1,5 +1,6 @@
 """Writes for lockers and the parcel station. Import from here."""
 
+from linli.lockers.services.charges import charge_pay, charge_settle
 from linli.lockers.services.claims import (
     booking_claim,
     booking_confirm,
@@ -8,15 +9,14 @@ from linli.lockers.services.claims import (
 )
 from linli.lockers.services.coldchain import Reading, readings_csv, readings_record
 from linli.lockers.services.deposit import (
-    Opened,
     booking_code_refresh,
     booking_collect,
     booking_deposit,
     bookings_return_overdue,
-    locker_open,
     qr_payload,
 )
 from linli.lockers.services.devices import cabinet_authenticate, cabinet_key_issue
+from linli.lockers.services.pickup import Opened, locker_open
 from linli.lockers.services.station import (
     parcel_code_refresh,
     parcel_hand_over,
@@ -39,6 +39,8 @@ __all__ = [
     "bookings_return_overdue",
     "cabinet_authenticate",
     "cabinet_key_issue",
+    "charge_pay",
+    "charge_settle",
     "locker_open",
     "parcel_code_refresh",
     "parcel_deposit",

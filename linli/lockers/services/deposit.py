@@ -1,4 +1,4 @@
-"""Deposit, the resident's code, opening at the kiosk, fees, and sending goods back.
+"""Deposit, the resident's code, and sending goods back (opening is in `pickup`).
 
 Rules: consent before any deposit; fresh/chilled goods only into their own zone; the resident is
 told at once (site, compartment, free period, deadline); codes are one-time, hashed and bound to
@@ -7,7 +7,6 @@ the cabinet and compartment; wrong codes are limited per cabinet; a fee is charg
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -20,8 +19,8 @@ from linli.core.errors import CoreError, CoreErrorCode
 from linli.core.money import format_fen
 from linli.lockers import conf
 from linli.lockers.errors import LockersError, LockersErrorCode
-from linli.lockers.fees import storage_fee
-from linli.lockers.models import Booking, Cabinet, Charge, Compartment, LockerEvent, code_hash
+from linli.lockers.models import Booking, Cabinet, Compartment, code_hash
+from linli.lockers.services.charges import charges_waive_due
 from linli.lockers.services.claims import FREE, HELD, ZONE_NAMES, _free
 from linli.lockers.services.common import (
     event_log,
@@ -206,86 +205,6 @@ def booking_code_refresh(*, resident: User, booking_id: int) -> tuple[Booking, s
     return booking, code
 
 
-@dataclass(frozen=True)
-class Opened:
-    booking: Booking
-    label: str
-    fee_fen: int
-
-
-def _wrong_codes_recently(cabinet: Cabinet, now: datetime) -> int:
-    since = now - timedelta(minutes=conf.wrong_code_window_minutes())
-    return LockerEvent.objects.filter(
-        cabinet=cabinet, code=LockersErrorCode.CODE_WRONG.spec.code, at__gte=since
-    ).count()
-
-
-def _parse(raw: str, cabinet: Cabinet) -> tuple[str, str | None] | None:
-    raw = (raw or "").strip().replace(" ", "")
-    if raw.startswith(QR_PREFIX):
-        parts = raw[len(QR_PREFIX) :].split(":")
-        if len(parts) != 3 or parts[0] != cabinet.serial:
-            return None
-        return parts[2], parts[1]
-    return raw, None
-
-
-def locker_open(*, cabinet: Cabinet, code: str, channel: str = "kiosk") -> Opened:
-    """A code typed (or a QR scanned) at the cabinet opens its compartment, once.
-
-    Wrong codes are counted per cabinet: after `max_wrong_codes` in the window the keypad
-    refuses everything for the rest of it (a code has 10^8 values: guessing is hopeless)."""
-    now = timezone.now()
-    err: LockersError
-    booking: Booking | None = None
-    with transaction.atomic():
-        if _wrong_codes_recently(cabinet, now) >= conf.max_wrong_codes():
-            err = LockersError(
-                LockersErrorCode.KEYPAD_LOCKED, minutes=conf.wrong_code_window_minutes()
-            )
-        else:
-            parsed = _parse(code, cabinet)
-            plain, label = parsed if parsed else ("", None)
-            h = code_hash(cabinet_scope(cabinet.pk), plain) if plain.isdigit() else "-"
-            found = list(
-                Booking.objects.select_for_update(of=("self",))
-                .select_related("compartment", "cabinet__site", "resident")
-                .filter(cabinet=cabinet, code_hash=h)
-                .order_by("-pk")[:3]
-            )
-            live = [b for b in found if b.status == Booking.Status.DEPOSITED]
-            if live and (label is None or live[0].compartment.label == label):
-                return _hand_over(live[0], now, channel)
-            booking = found[0] if found else None
-            code_ = (
-                LockersErrorCode.CODE_USED if found and not live else LockersErrorCode.CODE_WRONG
-            )
-            err = LockersError(code_)
-    _log_refusal("open", err, cabinet=cabinet, booking=booking, channel=channel)
-    raise err
-
-
-def _hand_over(booking: Booking, now: datetime, channel: str) -> Opened:
-    _free(booking, Booking.Status.PICKED_UP, now)
-    Booking.objects.filter(pk=booking.pk).update(picked_up_at=now)
-    fee = storage_fee(booking.deposited_at or now, now, conf.fee_rule())
-    if fee.amount_fen:
-        # One row per key: a retried or repeated opening never charges twice.
-        Charge.objects.get_or_create(
-            key=f"booking:{booking.pk}:storage",
-            defaults={
-                "booking": booking,
-                "resident": booking.resident,
-                "amount_fen": fee.amount_fen,
-                "periods": fee.charged_periods,
-            },
-        )
-    event_log("open", channel=channel, cabinet=booking.cabinet, booking=booking)
-    if booking.order_id:
-        fulfilment.report_stage(order_id=booking.order_id, stage="picked_up")
-    return Opened(booking, booking.compartment.label, fee.amount_fen)
-
-
 def booking_send_back(*, booking: Booking, reason: str, report: bool = True) -> None:
     """Kept too long (or the order was cancelled): the code stops working, the shop or the
     operator collects the goods, and the resident is told where they went."""
@@ -294,6 +213,7 @@ def booking_send_back(*, booking: Booking, reason: str, report: bool = True) -> 
     ):
         return
     booking.status = Booking.Status.RETURNING
+    charges_waive_due(booking=booking)  # an unpaid overtime fee is not collected any more
     site = booking.cabinet.site
     where = booking.outlet.name if booking.outlet_id else site.name  # type: ignore[union-attr]
     if reason == "overdue":

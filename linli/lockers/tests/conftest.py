@@ -4,12 +4,16 @@ compartments of several sizes, a device key, and the property's parcel station."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from linli.accounts.models import Role
+from linli.accounts.services import role_grant
 from linli.lockers.demo import cabinet_build
-from linli.lockers.models import Cabinet, Site
-from linli.lockers.services import cabinet_key_issue
+from linli.lockers.models import Booking, Cabinet, Site
+from linli.lockers.services import booking_claim, booking_deposit, cabinet_key_issue
 
 LAYOUT = [
     ("A", "ambient", ["S", "M", "L"]),
@@ -59,3 +63,31 @@ def codes_in(outbox: list[tuple[str, str]], digits: int = 8) -> list[str]:
         for m in [re.search(rf"取件码 (\d{{{digits}}})", text)]
         if m
     ]
+
+
+@pytest.fixture
+def paid(rosa, lockers):
+    """A chilled order booking, paid (as checkout and payment would leave it)."""
+    b = booking_claim(
+        resident=rosa,
+        site_ids=[lockers.site.pk],
+        storage="chilled",
+        volume_ml=1000,
+        weight_g=1000,
+        order_id=None,
+        expires_at=timezone.now() + timedelta(minutes=15),
+    )
+    Booking.objects.filter(pk=b.pk).update(status="confirmed", expires_at=None)
+    b.refresh_from_db()
+    return b
+
+
+@pytest.fixture
+def admin(carla):
+    role_grant(user=carla, role=Role.PLATFORM_ADMIN)
+    return carla
+
+
+def deposit(booking, actor, capture, **kw):
+    with capture(execute=True):
+        return booking_deposit(actor=actor, booking_id=booking.pk, **kw)

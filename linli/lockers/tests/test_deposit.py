@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from linli.accounts.models import Notification, Role
-from linli.accounts.services import consent_set, role_grant
+from linli.accounts.models import Notification
+from linli.accounts.services import consent_set
 from linli.core.errors import LinliError
 from linli.lockers.models import Booking, Charge, LockerEvent
 from linli.lockers.services import (
@@ -23,41 +23,13 @@ from linli.lockers.services import (
     parcel_deposit,
     qr_payload,
 )
-from linli.lockers.tests.conftest import codes_in
+from linli.lockers.tests.conftest import codes_in, deposit
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def paid(rosa, lockers):
-    """A chilled order booking, paid (as checkout and payment would leave it)."""
-    b = booking_claim(
-        resident=rosa,
-        site_ids=[lockers.site.pk],
-        storage="chilled",
-        volume_ml=1000,
-        weight_g=1000,
-        order_id=None,
-        expires_at=timezone.now() + timedelta(minutes=15),
-    )
-    Booking.objects.filter(pk=b.pk).update(status="confirmed", expires_at=None)
-    b.refresh_from_db()
-    return b
-
-
-@pytest.fixture
-def admin(carla):
-    role_grant(user=carla, role=Role.PLATFORM_ADMIN)
-    return carla
-
-
 def refused(code):
     return LockerEvent.objects.filter(code=code).count()
-
-
-def deposit(booking, actor, capture, **kw):
-    with capture(execute=True):
-        return booking_deposit(actor=actor, booking_id=booking.pk, **kw)
 
 
 def test_deposit_tells_the_resident_at_once_and_the_code_opens_once(
@@ -88,20 +60,6 @@ def test_qr_is_bound_to_the_compartment(paid, admin, lockers, django_capture_on_
         locker_open(cabinet=lockers.cabinet, code=wrong_box)
     assert e.value.spec.code == "locker_code_wrong"
     assert locker_open(cabinet=lockers.cabinet, code=qr_payload(b, code)).label == "C01"
-
-
-def test_late_pickup_is_charged_once_capped(
-    paid, admin, lockers, sms_outbox, django_capture_on_commit_callbacks
-):
-    b = deposit(paid, admin, django_capture_on_commit_callbacks)
-    Booking.objects.filter(pk=b.pk).update(deposited_at=timezone.now() - timedelta(hours=25))
-    code = codes_in(sms_outbox)[-1]
-    assert locker_open(cabinet=lockers.cabinet, code=code).fee_fen == 100
-    charge = Charge.objects.get()
-    assert (charge.key, charge.amount_fen, charge.periods) == (f"booking:{b.pk}:storage", 100, 2)
-    with pytest.raises(LinliError):
-        locker_open(cabinet=lockers.cabinet, code=code)
-    assert Charge.objects.count() == 1
 
 
 def test_wrong_zone_and_too_small_are_refused_and_logged(
