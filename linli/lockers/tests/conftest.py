@@ -32,6 +32,10 @@ class Lockers:
 
 @pytest.fixture
 def lockers(community) -> Lockers:
+    return lockers_build(community)
+
+
+def lockers_build(community) -> Lockers:
     site = Site.objects.create(
         community=community,
         name="西园智能柜",
@@ -67,6 +71,10 @@ def codes_in(outbox: list[tuple[str, str]], digits: int = 8) -> list[str]:
 
 @pytest.fixture
 def paid(rosa, lockers):
+    return booking_paid(rosa, lockers)
+
+
+def booking_paid(rosa, lockers):
     """A chilled order booking, paid (as checkout and payment would leave it)."""
     b = booking_claim(
         resident=rosa,
@@ -84,8 +92,12 @@ def paid(rosa, lockers):
 
 @pytest.fixture
 def admin(carla):
-    role_grant(user=carla, role=Role.PLATFORM_ADMIN)
-    return carla
+    return platform_admin(carla)
+
+
+def platform_admin(user):
+    role_grant(user=user, role=Role.PLATFORM_ADMIN)
+    return user
 
 
 def deposit(booking, actor, capture, **kw):

@@ -1,5 +1,8 @@
 """The overtime fee is paid before the door opens: quoted once, collected through payments (the
-sandbox), marked paid once however often the notification comes, then the same code opens."""
+sandbox), marked paid once however often the notification comes, then the same code opens.
+
+Here and not in lockers' tests because it drives both lockers and payments (layer 3 apps that
+may not import each other); orders sits above both."""
 
 from __future__ import annotations
 
@@ -14,7 +17,13 @@ from linli.core.errors import LinliError
 from linli.lockers.errors import FeeDue
 from linli.lockers.models import Booking, Charge, LockerEvent
 from linli.lockers.services import bookings_return_overdue, charge_pay, locker_open
-from linli.lockers.tests.conftest import codes_in, deposit
+from linli.lockers.tests.conftest import (
+    booking_paid,
+    codes_in,
+    deposit,
+    lockers_build,
+    platform_admin,
+)
 from linli.payments.gateways.sandbox import sandbox_notification
 from linli.payments.models import Payment
 from linli.payments.services import payment_close, payment_create, payment_notify
@@ -27,6 +36,21 @@ SITE = "http://testserver/"
 def _sandbox(settings):
     settings.LINLI_PAYMENTS_GATEWAYS = ["sandbox"]
     settings.LINLI_LOCKER_HOLIDAYS = []
+
+
+@pytest.fixture
+def lockers(community):
+    return lockers_build(community)
+
+
+@pytest.fixture
+def paid(rosa, lockers):
+    return booking_paid(rosa, lockers)
+
+
+@pytest.fixture
+def admin(carla):
+    return platform_admin(carla)
 
 
 @pytest.fixture
