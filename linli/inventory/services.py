@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from linli.accounts.models import User
@@ -137,6 +137,32 @@ def _write_off_expired(stock_level_id: int, *, today: date, actor: User | None =
 # --- the claim contract (orders) -------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ClaimRequest:
+    """One line to hold: `quantity` units of a product at an outlet, for `ref`."""
+
+    outlet_id: int
+    product_id: int
+    quantity: int
+    ref: str
+
+
+class _Short(Exception):
+    """A line could not be had (inside the claims' savepoint, so that it rolls back)."""
+
+    def __init__(self, request: ClaimRequest) -> None:
+        self.request = request
+
+
+def _check_ref(ref: str) -> str:
+    ref = (ref or "").strip()
+    if not ref or len(ref) > 60:
+        raise InventoryError(
+            InventoryErrorCode.INVALID_QUANTITY, low=1, high=CLAIM_MAX, quantity=ref
+        )
+    return ref
+
+
 def stock_claim(
     *, outlet_id: int, product_id: int, quantity: int, ref: str, expires_at: datetime
 ) -> StockClaim:
@@ -146,45 +172,101 @@ def stock_claim(
     are written off first in their own savepoint, so that sticks even when the claim fails
     (unless the caller's transaction rolls back; the nightly `lots_expire` catches those).
     """
-    quantity = _check_quantity(quantity, CLAIM_MAX)
-    ref = (ref or "").strip()
-    if not ref or len(ref) > 60:
-        raise InventoryError(
-            InventoryErrorCode.INVALID_QUANTITY, low=1, high=CLAIM_MAX, quantity=ref
+    request = ClaimRequest(outlet_id, product_id, quantity, ref)
+    return stock_claims_create(requests=[request], expires_at=expires_at)[0]
+
+
+def stock_claims_create(*, requests: list[ClaimRequest], expires_at: datetime) -> list[StockClaim]:
+    """Hold several lines at once, all or nothing (a checkout's lines), in (outlet, product) order.
+
+    Each line is still claimed by one conditional UPDATE (`claimed = claimed + n WHERE on_hand -
+    claimed >= n`) with the CheckConstraint as backstop. Statements: one read of the stock levels
+    (with whether any of their lots needs writing off), then, in one savepoint, one UPDATE per line
+    and one INSERT of every claim. A line that cannot be had (OUT_OF_STOCK) or a ref that already
+    has an active claim (CLAIM_DUPLICATE) rolls the savepoint back: nothing of the batch is held.
+    Lots to write off (expired, recalled) go first in their own savepoint, as in `stock_claim`.
+    Returns the claims in the order of `requests`.
+    """
+    checked = [
+        ClaimRequest(
+            r.outlet_id, r.product_id, _check_quantity(r.quantity, CLAIM_MAX), _check_ref(r.ref)
         )
-    sl_id = (
-        StockLevel.objects.filter(outlet_id=outlet_id, product_id=product_id)
-        .values_list("pk", flat=True)
-        .first()
+        for r in requests
+    ]
+    if not checked:
+        return []
+    seen: set[str] = set()
+    for r in checked:
+        if r.ref in seen:
+            raise InventoryError(InventoryErrorCode.CLAIM_DUPLICATE, ref=r.ref)
+        seen.add(r.ref)
+    today = timezone.localdate()
+    pairs = Q()
+    for r in checked:
+        pairs |= Q(outlet_id=r.outlet_id, product_id=r.product_id)
+    stale_lots = Lot.objects.filter(stock_level_id=OuterRef("pk"), quantity_remaining__gt=0).filter(
+        Q(expiry_date__lt=today) | Q(recalled_at__isnull=False)
     )
-    if sl_id is not None:
-        with transaction.atomic():
-            _write_off_expired(sl_id, today=timezone.localdate())
+    levels = {
+        (o, p): (pk, stale)
+        for o, p, pk, stale in StockLevel.objects.filter(pairs)
+        .annotate(stale=Exists(stale_lots))
+        .values_list("outlet_id", "product_id", "pk", "stale")
+    }
+    for sl_id, stale in sorted(levels.values()):
+        if stale:
+            with transaction.atomic():
+                _write_off_expired(sl_id, today=today)
+    order = sorted(range(len(checked)), key=lambda i: (checked[i].outlet_id, checked[i].product_id))
+    claims: list[StockClaim | None] = [None] * len(checked)
     try:
         with transaction.atomic():
-            updated = StockLevel.objects.filter(
-                outlet_id=outlet_id, product_id=product_id, on_hand__gte=F("claimed") + quantity
-            ).update(claimed=F("claimed") + quantity)
-            if updated:
+            for i in order:
+                r = checked[i]
+                sl_id = levels.get((r.outlet_id, r.product_id), (None, False))[0]
+                rows = (
+                    StockLevel.objects.filter(pk=sl_id)
+                    if sl_id is not None
+                    else StockLevel.objects.filter(outlet_id=r.outlet_id, product_id=r.product_id)
+                )
+                if not rows.filter(on_hand__gte=F("claimed") + r.quantity).update(
+                    claimed=F("claimed") + r.quantity
+                ):
+                    raise _Short(r)
                 if sl_id is None:  # the row appeared since we looked (a concurrent first receive)
                     sl_id = StockLevel.objects.values_list("pk", flat=True).get(
-                        outlet_id=outlet_id, product_id=product_id
+                        outlet_id=r.outlet_id, product_id=r.product_id
                     )
-                return StockClaim.objects.create(
-                    stock_level_id=sl_id, quantity=quantity, ref=ref, expires_at=expires_at
+                claims[i] = StockClaim(
+                    stock_level_id=sl_id, quantity=r.quantity, ref=r.ref, expires_at=expires_at
                 )
+            StockClaim.objects.bulk_create([c for c in claims if c is not None])
     except IntegrityError as e:
-        raise InventoryError(InventoryErrorCode.CLAIM_DUPLICATE, ref=ref) from e
+        refs = [r.ref for r in checked]
+        dup = (
+            StockClaim.objects.filter(ref__in=refs, status=ACTIVE)
+            .values_list("ref", flat=True)
+            .first()
+        )
+        raise InventoryError(InventoryErrorCode.CLAIM_DUPLICATE, ref=dup or refs[0]) from e
+    except _Short as short:
+        raise _out_of_stock(short.request) from None
+    return [c for c in claims if c is not None]
+
+
+def _out_of_stock(r: ClaimRequest) -> InventoryError:
     row = (
-        StockLevel.objects.filter(outlet_id=outlet_id, product_id=product_id)
+        StockLevel.objects.filter(outlet_id=r.outlet_id, product_id=r.product_id)
         .values("on_hand", "claimed")
         .first()
     )
-    name = Product.objects.filter(pk=product_id).values_list("name", flat=True).first()
+    name = Product.objects.filter(pk=r.product_id).values_list("name", flat=True).first()
     if name is None:
-        raise InventoryError(InventoryErrorCode.PRODUCT_NOT_FOUND)
+        return InventoryError(InventoryErrorCode.PRODUCT_NOT_FOUND)
     left = max(0, row["on_hand"] - row["claimed"]) if row else 0
-    raise InventoryError(InventoryErrorCode.OUT_OF_STOCK, product=name, wanted=quantity, left=left)
+    return InventoryError(
+        InventoryErrorCode.OUT_OF_STOCK, product=name, wanted=r.quantity, left=left
+    )
 
 
 def _release(claims: list[StockClaim], now: datetime) -> int:

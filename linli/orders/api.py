@@ -80,9 +80,17 @@ def cart_out(resident: User) -> CartOut:
 
 
 def checkout_out(checkout: Checkout) -> CheckoutOut:
-    orders = checkout.orders.select_related("outlet").prefetch_related("lines").order_by("pk")
+    """The checkout as `checkout_submit` returned it: a new one carries its orders and lines (no
+    read back); a repeated key's is read (orders with shop and lines: two queries)."""
+    if "orders" in getattr(checkout, "_prefetched_objects_cache", {}):
+        orders = sorted(checkout.orders.all(), key=lambda o: o.pk)
+    else:
+        orders = list(
+            checkout.orders.select_related("outlet").prefetch_related("lines").order_by("pk")
+        )
     payment = checkout.payment
-    prepay = payment_prepay(payment=payment) if payment is not None else None
+    # the payment was just created, or just read with the checkout
+    prepay = payment_prepay(payment=payment, fresh=True) if payment is not None else None
     return CheckoutOut(
         checkout_id=checkout.pk,
         total_fen=checkout.total_fen,

@@ -135,7 +135,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if result.payment is None:
         return redirect("orders:list")
     prepay = payment_prepay(
-        payment=result.payment, return_url=request.build_absolute_uri(reverse("orders:list"))
+        payment=result.payment,
+        return_url=request.build_absolute_uri(reverse("orders:list")),
+        fresh=True,  # just created, or just read with the checkout
     )
     return redirect(getattr(prepay, "pay_url", "") or "orders:list")
 

@@ -73,7 +73,6 @@ def _same_payment(existing: Payment, *, amount_fen: int, reference: str, gateway
     return existing
 
 
-@transaction.atomic
 def payment_create(
     *,
     payer: User,
@@ -87,7 +86,8 @@ def payment_create(
 
     Concurrent calls with the same key meet at the unique (payer, idempotency_key) constraint:
     the loser gets the IntegrityError, reads the winner's row and returns it. Reusing a key for a
-    different amount, reference or gateway is refused (`idempotency_mismatch`).
+    different amount, reference or gateway is refused (`idempotency_mismatch`). Only the INSERT
+    needs a savepoint (to read the winner after losing); the rest is plain reads.
     """
     _check_amount(amount_fen)
     _check_key(idempotency_key)
@@ -126,9 +126,15 @@ def payment_prepay(
     payment: Payment,
     return_url: str = "",
     options: Mapping[str, str] | None = None,
+    fresh: bool = False,
 ) -> PrepayResult:
-    """Ask the gateway for what the client needs to pay; the payment becomes pending."""
-    payment.refresh_from_db()
+    """Ask the gateway for what the client needs to pay; the payment becomes pending.
+
+    `fresh=True`: the caller has just read or written the payment (e.g. the checkout that
+    created it), so it is not read again first. Either way the move to pending is conditional.
+    """
+    if not fresh:
+        payment.refresh_from_db()
     if payment.status in (Payment.Status.CLOSED, Payment.Status.FAILED):
         raise PaymentsError(PaymentsErrorCode.ALREADY_CLOSED)
     if payment.status == Payment.Status.CAPTURED:
@@ -139,11 +145,13 @@ def payment_prepay(
     except GatewayUnavailable as e:
         log.warning("prepay of %s failed: %s", payment.out_trade_no, e)
         raise PaymentsError(PaymentsErrorCode.GATEWAY_ERROR) from e
-    with transaction.atomic():
-        Payment.objects.filter(pk=payment.pk, status=Payment.Status.CREATED).update(
-            status=Payment.Status.PENDING, updated_at=timezone.now()
-        )
-    payment.refresh_from_db()
+    now = timezone.now()
+    if Payment.objects.filter(pk=payment.pk, status=Payment.Status.CREATED).update(
+        status=Payment.Status.PENDING, updated_at=now
+    ):
+        payment.status, payment.updated_at = Payment.Status.PENDING, now
+    else:  # already pending, or a notification or the close job got there first
+        payment.refresh_from_db()
     return result
 
 

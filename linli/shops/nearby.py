@@ -3,11 +3,14 @@
 One engine per community and process (`engine_for`, keyed by the network digest), the home
 building snapped once, one bounded Dijkstra from it to every active outlet of the community.
 Queries: home (1), network digest (1), outlets with merchant (1) and their formats (1).
+`walk_minutes_for_user` (checkout's range check) takes the outlets in hand: home and digest only.
 """
 
 from __future__ import annotations
 
 import math
+import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,3 +128,47 @@ def nearby_for_user(
             NearbyItem(outlets[int(i)], float(m)) for i, m in zip(r.index, r.minutes, strict=True)
         ]
     return Nearby(home, community, minutes, format_slug or None, items, engine)
+
+
+# Walking minutes per engine (a re-import builds a new engine, so its entries go with the old one):
+# (home lat, lon, outlet lat, lon, limit) → minutes, or None when beyond the limit.
+_walks: weakref.WeakKeyDictionary[ReachEngine, dict[tuple[float, ...], float | None]] = (
+    weakref.WeakKeyDictionary()
+)
+WALKS_KEPT = 20_000
+
+
+def walk_minutes_for_user(
+    *, user: User, outlets: Iterable[Outlet], minutes: int
+) -> dict[int, float]:
+    """Minutes from the user's home to each of `outlets` within `minutes`, for a range check.
+
+    Same rules as `nearby_for_user` (active outlets of the home's community, street network), but
+    for outlets the caller already holds: queries are the home (1) and the network digest (1); the
+    walk is remembered per process and network. Outlets out of range are missing from the result.
+    Raises no_household, network_missing or home_off_network.
+    """
+    check_nearby_args(minutes=minutes, format_slug=None)
+    home = household_for_user(user=user)
+    if home is None:
+        raise CommunityError(CommunityErrorCode.NO_HOUSEHOLD)
+    b = home.building
+    engine = engine_for(b.community_id)
+    mine = [o for o in outlets if o.active and o.community_id == b.community_id]
+    memo = _walks.setdefault(engine, {})
+    keys = [(b.lat, b.lon, o.lat, o.lon, float(minutes)) for o in mine]
+    found = [memo.get(k, math.nan) for k in keys]
+    todo = [i for i, m in enumerate(found) if m is not None and math.isnan(m)]
+    if todo:
+        try:
+            r = engine.reachable_from(
+                b.lat, b.lon, minutes, ([mine[i].lat for i in todo], [mine[i].lon for i in todo])
+            )
+        except ReachError as exc:
+            raise from_reach_error(exc) from exc
+        walked = {int(i): float(m) for i, m in zip(r.index, r.minutes, strict=True)}
+        if len(memo) > WALKS_KEPT:
+            memo.clear()
+        for j, i in enumerate(todo):
+            found[i] = memo[keys[i]] = walked.get(j)
+    return {o.pk: m for o, m in zip(mine, found, strict=True) if m is not None}

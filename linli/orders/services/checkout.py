@@ -24,14 +24,14 @@ from linli.catalog.models import Listing
 from linli.core import fulfilment
 from linli.core.money import format_fen
 from linli.core.storage import coldest
-from linli.inventory.services import stock_claim
+from linli.inventory.services import ClaimRequest, stock_claims_create
 from linli.orders.domain import Status
 from linli.orders.errors import OrdersError, OrdersErrorCode
 from linli.orders.models import CartLine, Checkout, Order, OrderEvent, OrderLine
 from linli.orders.services.cart import check_quantity
 from linli.payments.services import payment_create
 from linli.shops.hours import is_open
-from linli.shops.nearby import nearby_for_user
+from linli.shops.nearby import walk_minutes_for_user
 
 
 @dataclass(frozen=True)
@@ -115,8 +115,7 @@ def _submit(
     checkout = Checkout.objects.create(
         resident=resident, idempotency_key=key, total_fen=total, expires_at=expires_at
     )
-    for outlet_id, outlet_lines in by_outlet.items():
-        _create_order(checkout, resident, outlet_id, outlet_lines, choices, expires_at)
+    orders = _create_orders(checkout, resident, by_outlet, choices, expires_at)
     checkout.payment = payment_create(
         payer=resident,
         amount_fen=total,
@@ -127,7 +126,18 @@ def _submit(
     )
     checkout.save(update_fields=["payment"])
     CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
+    _keep(checkout, "orders", orders)
     return checkout
+
+
+def _keep(instance: Any, related: str, objects: list[Any]) -> None:
+    """Hand the rows just written to `instance.<related>.all()` as if prefetched, so that the
+    response is built without reading them back."""
+    qs = getattr(instance, related).all()
+    qs._result_cache = objects
+    qs._prefetch_done = True
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[related] = qs
 
 
 def _check_listing(listing: Listing) -> None:
@@ -143,8 +153,8 @@ def _check_in_range(
 ) -> None:
     """Only shops of the resident's own 15-minute circle, measured on the street network."""
     limit = settings.LINLI_CIRCLE_MINUTES
-    nearby = nearby_for_user(user=resident, minutes=limit, outlet_ids=list(by_outlet))
-    minutes = {item.outlet.pk: item.minutes for item in nearby.items}
+    outlets = [outlet_lines[0].listing.outlet for outlet_lines in by_outlet.values()]
+    minutes = walk_minutes_for_user(user=resident, outlets=outlets, minutes=limit)
     for outlet_id, outlet_lines in by_outlet.items():
         walk = minutes.get(outlet_id)
         if walk is None or walk > limit:
@@ -155,70 +165,91 @@ def _check_in_range(
             )
 
 
-def _create_order(
+def _create_orders(
     checkout: Checkout,
     resident: User,
-    outlet_id: int,
-    lines: list[CartLine],
+    by_outlet: dict[int, list[CartLine]],
     choices: dict[int, CheckoutChoice],
     expires_at: Any,
-) -> Order:
-    choice = choices.get(outlet_id) or CheckoutChoice(outlet_id=outlet_id)
-    provider = fulfilment.get(choice.method)
-    if provider is None:
-        raise OrdersError(OrdersErrorCode.FULFILMENT_UNKNOWN, method=choice.method)
-    subtotal = sum(line.listing.price_fen * line.quantity for line in lines)
-    order = Order.objects.create(
-        checkout=checkout,
-        resident=resident,
-        outlet_id=outlet_id,
-        fulfilment_method=provider.method,
-        subtotal_fen=subtotal,
-        total_fen=subtotal,
-        pickup_code=new_pickup_code(),
-    )
-    order.number = f"{timezone.localdate():%Y%m%d}{order.pk:06d}"
-    order_lines = [
-        OrderLine(
-            order=order,
-            listing=line.listing,
-            product_id=line.listing.product_id,
-            name=line.listing.product.name,
-            spec=getattr(line.listing.product, "spec", "") or "",
-            storage=getattr(line.listing.product, "storage", "ambient") or "ambient",
-            unit_price_fen=line.listing.price_fen,
-            quantity=line.quantity,
-            line_total_fen=line.listing.price_fen * line.quantity,
+) -> list[Order]:
+    """One order per shop, written in few statements: one INSERT for the orders, one for their
+    lines, the stock claims of every line (one conditional UPDATE each), the fulfilment claims,
+    one INSERT for the "placed" events."""
+    providers = {}
+    for outlet_id in by_outlet:
+        choice = choices.get(outlet_id) or CheckoutChoice(outlet_id=outlet_id)
+        provider = fulfilment.get(choice.method)
+        if provider is None:
+            raise OrdersError(OrdersErrorCode.FULFILMENT_UNKNOWN, method=choice.method)
+        providers[outlet_id] = (provider, choice)
+    day = f"{timezone.localdate():%Y%m%d}"
+    orders = []
+    for n, (outlet_id, lines) in enumerate(by_outlet.items(), start=1):
+        subtotal = sum(line.listing.price_fen * line.quantity for line in lines)
+        orders.append(
+            Order(
+                checkout=checkout,
+                resident=resident,
+                outlet=lines[0].listing.outlet,
+                # day + checkout + shop: unique, known before the insert (no second write)
+                number=f"{day}{checkout.pk:06d}{n:02d}",
+                fulfilment_method=providers[outlet_id][0].method,
+                subtotal_fen=subtotal,
+                total_fen=subtotal,
+                pickup_code=new_pickup_code(),
+            )
         )
-        for line in lines
-    ]
-    OrderLine.objects.bulk_create(order_lines)
-    for ol in OrderLine.objects.filter(order=order).order_by("product_id"):
-        stock_claim(
-            outlet_id=outlet_id,
-            product_id=ol.product_id,
-            quantity=ol.quantity,
-            ref=ol.claim_ref,
-            expires_at=expires_at,
-        )
-    parcel = fulfilment.Parcel(
-        outlet_id=outlet_id,
-        volume_ml=sum((line.listing.product.volume_ml or 0) * line.quantity for line in lines),
-        weight_g=sum((line.listing.product.weight_g or 0) * line.quantity for line in lines),
-        storage=coldest([ol.storage for ol in order_lines]),
-    )
-    order.fulfilment_data = provider.claim(
-        order_id=order.pk,
-        resident_id=resident.pk,
-        parcel=parcel,
-        data=choice.data,
+    Order.objects.bulk_create(orders)
+    order_lines: dict[int, list[OrderLine]] = {}
+    for order, lines in zip(orders, by_outlet.values(), strict=True):
+        order_lines[order.outlet_id] = [
+            OrderLine(
+                order=order,
+                listing=line.listing,
+                product_id=line.listing.product_id,
+                name=line.listing.product.name,
+                spec=getattr(line.listing.product, "spec", "") or "",
+                storage=getattr(line.listing.product, "storage", "ambient") or "ambient",
+                unit_price_fen=line.listing.price_fen,
+                quantity=line.quantity,
+                line_total_fen=line.listing.price_fen * line.quantity,
+            )
+            for line in lines
+        ]
+    everything = [ol for ols in order_lines.values() for ol in ols]
+    OrderLine.objects.bulk_create(everything)
+    stock_claims_create(
+        requests=[
+            ClaimRequest(ol.order.outlet_id, ol.product_id, ol.quantity, ol.claim_ref)
+            for ol in everything
+        ],
         expires_at=expires_at,
     )
-    order.save(update_fields=["number", "fulfilment_data"])
-    OrderEvent.objects.create(
-        order=order, source="", target=Status.PLACED, actor_kind="resident", actor=resident
+    for order, lines in zip(orders, by_outlet.values(), strict=True):
+        provider, choice = providers[order.outlet_id]
+        parcel = fulfilment.Parcel(
+            outlet_id=order.outlet_id,
+            volume_ml=sum((line.listing.product.volume_ml or 0) * line.quantity for line in lines),
+            weight_g=sum((line.listing.product.weight_g or 0) * line.quantity for line in lines),
+            storage=coldest([ol.storage for ol in order_lines[order.outlet_id]]),
+        )
+        order.fulfilment_data = provider.claim(
+            order_id=order.pk,
+            resident_id=resident.pk,
+            parcel=parcel,
+            data=choice.data,
+            expires_at=expires_at,
+        )
+        if order.fulfilment_data:
+            order.save(update_fields=["fulfilment_data"])
+        _keep(order, "lines", order_lines[order.outlet_id])
+    OrderEvent.objects.bulk_create(
+        OrderEvent(
+            order=order, source="", target=Status.PLACED, actor_kind="resident", actor=resident
+        )
+        for order in orders
     )
-    return order
+    return orders
 
 
 def _subject(lines: list[CartLine]) -> str:
