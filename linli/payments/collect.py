@@ -78,9 +78,11 @@ class PaymentsCollector:
 
 def on_payment_captured(event: PaymentCaptured) -> None:
     """Forward a capture to the app that owns the reference (after commit, once per payment)."""
-    payer_id = (
-        Payment.objects.filter(pk=event.payment_id).values_list("payer_id", flat=True).first()
-    )
+    payer_id = event.payer_id
+    if payer_id is None:
+        payer_id = (
+            Payment.objects.filter(pk=event.payment_id).values_list("payer_id", flat=True).first()
+        )
     if payer_id is None:  # pragma: no cover - the payment was just captured
         return
     collection.reference_paid(

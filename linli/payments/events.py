@@ -6,7 +6,7 @@ Higher layers (orders) subscribe in their AppConfig.ready():
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,8 @@ class PaymentCaptured:
     payment_id: int
     reference: str
     amount_fen: int
+    # who paid, so that subscribers need not read it (None: look it up); not part of equality
+    payer_id: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

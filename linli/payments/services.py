@@ -164,10 +164,10 @@ def _log_notification(
         if k in LOGGED_HEADERS or any(k.startswith(p) for p in prefixes)
     }
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    with transaction.atomic():
-        return PaymentNotification.objects.create(
-            gateway=gateway[:32], headers=kept, body=text[:MAX_LOGGED_BODY]
-        )
+    # one INSERT: committed on its own (autocommit), before any verification
+    return PaymentNotification.objects.create(
+        gateway=gateway[:32], headers=kept, body=text[:MAX_LOGGED_BODY]
+    )
 
 
 def _set_outcome(note: PaymentNotification, outcome: str, **fields: object) -> None:
@@ -239,24 +239,29 @@ def _capture(
                     captured_at=now,
                     updated_at=now,
                 )
-                payment.refresh_from_db()
-                if moved:
+                if moved:  # this delivery moved the row: we know what it holds now
+                    payment.status = Payment.Status.CAPTURED
+                    payment.transaction_id = n.transaction_id or None
+                    payment.captured_at = payment.updated_at = now
                     outcome = Outcome.CAPTURED
                     publish(
                         PaymentCaptured(
                             payment_id=payment.pk,
                             reference=payment.reference,
                             amount_fen=payment.amount_fen,
+                            payer_id=payment.payer_id,
                         )
                     )
-                elif payment.status == Payment.Status.CAPTURED:
-                    outcome = Outcome.DUPLICATE
                 else:
-                    # Money arrived for a payment we had closed: needs a refund by hand.
-                    log.error(
-                        "payment %s paid after it was %s", payment.out_trade_no, payment.status
-                    )
-                    outcome = Outcome.LATE
+                    payment.refresh_from_db()
+                    if payment.status == Payment.Status.CAPTURED:
+                        outcome = Outcome.DUPLICATE
+                    else:
+                        # Money arrived for a payment we had closed: needs a refund by hand.
+                        log.error(
+                            "payment %s paid after it was %s", payment.out_trade_no, payment.status
+                        )
+                        outcome = Outcome.LATE
         _set_outcome(note, outcome, **fields)
     return payment, error
 

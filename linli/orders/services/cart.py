@@ -20,9 +20,11 @@ def check_quantity(quantity: int) -> None:
         raise OrdersError(OrdersErrorCode.INVALID_QUANTITY, max=max_quantity())
 
 
-@transaction.atomic
 def cart_line_set(*, resident: User, listing_id: int, quantity: int) -> CartLine | None:
-    """Put `quantity` of a listing in the cart (0 removes it). Stock is claimed at checkout."""
+    """Put `quantity` of a listing in the cart (0 removes it). Stock is claimed at checkout.
+
+    Statements: the listing (1), the cart (1, 2 the first time), one upsert of the line
+    (INSERT … ON CONFLICT (cart, listing) DO UPDATE SET quantity): no transaction needed."""
     if quantity == 0:
         cart_line_remove(resident=resident, listing_id=listing_id)
         return None
@@ -32,8 +34,12 @@ def cart_line_set(*, resident: User, listing_id: int, quantity: int) -> CartLine
         name = listing.product.name if listing else str(listing_id)
         raise OrdersError(OrdersErrorCode.LISTING_UNAVAILABLE, name=name)
     cart, _ = Cart.objects.get_or_create(resident=resident)
-    line, _ = CartLine.objects.update_or_create(
-        cart=cart, listing=listing, defaults={"quantity": quantity}
+    line = CartLine(cart=cart, listing=listing, quantity=quantity)
+    CartLine.objects.bulk_create(
+        [line],
+        update_conflicts=True,
+        unique_fields=["cart", "listing"],
+        update_fields=["quantity"],
     )
     return line
 

@@ -45,9 +45,14 @@ def move(
     actor_kind: Actor,
     actor: User | None = None,
     note: str = "",
+    *,
+    refresh: bool = True,
     **fields: Any,
 ) -> Order:
-    """Apply one checked transition with a conditional update; log it. Raises on a lost race."""
+    """Apply one checked transition with a conditional update; log it. Raises on a lost race.
+
+    The order is read back afterwards; `refresh=False` only sets what this move wrote (status,
+    its time stamp, `fields`) on the object, for callers that need nothing else from it."""
     source = Status(order.status)
     try:
         transition(source, target, actor_kind)
@@ -63,7 +68,11 @@ def move(
     OrderEvent.objects.create(
         order=order, source=source, target=target, actor_kind=actor_kind, actor=actor, note=note
     )
-    order.refresh_from_db()
+    if refresh:
+        order.refresh_from_db()
+    else:
+        for name, value in values.items():
+            setattr(order, name, value)
     return order
 
 

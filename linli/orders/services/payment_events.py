@@ -8,31 +8,43 @@ from django.db.models import F
 from linli.core import fulfilment
 from linli.inventory.services import stock_claims_extend, stock_claims_release
 from linli.orders.domain import Actor, Status
-from linli.orders.models import Checkout, Order
+from linli.orders.models import Order, OrderLine
 from linli.orders.services.lifecycle import _refund, move
 
 
-def _checkout_for(reference: str) -> Checkout | None:
+def _checkout_id(reference: str) -> int | None:
     prefix, _, pk = reference.partition(":")
     if prefix != "checkout" or not pk.isdigit():
         return None
-    return Checkout.objects.filter(pk=int(pk)).first()
+    return int(pk)
+
+
+def _orders_with_refs(checkout_id: int) -> list[tuple[Order, list[str]]]:
+    """The checkout's orders (by pk) with their lines' claim refs, in one query."""
+    by_order: dict[int, tuple[Order, list[str]]] = {}
+    lines = (
+        OrderLine.objects.filter(order__checkout_id=checkout_id)
+        .select_related("order")
+        .order_by("order_id", "pk")
+    )
+    for line in lines:
+        by_order.setdefault(line.order_id, (line.order, []))[1].append(line.claim_ref)
+    return list(by_order.values())
 
 
 def on_payment_captured(event: object) -> None:
     """placed → paid for every order of the checkout. If the orders were already cancelled (the
     money came after the unpaid timeout), give it straight back: never keep money for nothing."""
-    checkout = _checkout_for(getattr(event, "reference", ""))
-    if checkout is None:
+    checkout_id = _checkout_id(getattr(event, "reference", ""))
+    if checkout_id is None:
         return
     late: list[Order] = []
     with transaction.atomic():
-        for order in checkout.orders.prefetch_related("lines").order_by("pk"):
+        for order, refs in _orders_with_refs(checkout_id):
             if order.status == Status.PLACED:
-                refs = [line.claim_ref for line in order.lines.all()]
                 # Paid goods are held until hand-over, never released by the unpaid timeout.
                 if stock_claims_extend(refs=refs, expires_at=None) == len(refs):
-                    move(order, Status.PAID, Actor.SYSTEM)
+                    move(order, Status.PAID, Actor.SYSTEM, refresh=False)
                     fulfilment.call_hook(order.fulfilment_method, "on_paid", order_id=order.pk)
                 else:  # the hold lapsed before the money came: don't sell what isn't held
                     move(
