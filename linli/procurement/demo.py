@@ -64,7 +64,7 @@ def _owner(merchant: Merchant) -> User | None:
     return m.user if m else None
 
 
-def _supplier(spec: dict, goods: list, actor: User, merchant: Merchant) -> Supplier:
+def _supplier(spec: dict, goods: list, actor: User | None, merchant: Merchant) -> Supplier:
     found = Supplier.objects.filter(uscc=spec["uscc"]).first()
     if found is not None:
         return found

@@ -60,6 +60,14 @@ def community_hub(community_id: int) -> Hub | None:
     return Hub.objects.filter(community_id=community_id, active=True).order_by("pk").first()
 
 
+def _int(value: object) -> int:
+    """An id stored in the order's fulfilment data; 0 (no row) when absent or malformed."""
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return 0
+
+
 def _destination(order: Order) -> dict[str, object]:
     from linli.delivery.provider import resident_home
 
@@ -67,28 +75,28 @@ def _destination(order: Order) -> dict[str, object]:
     if order.fulfilment_method == "locker":
         from linli.lockers.models import Site
 
-        site = Site.objects.filter(pk=data.get("site_id")).first()
-        if site is None:
+        locker = Site.objects.filter(pk=_int(data.get("site_id"))).first()
+        if locker is None:
             raise DeliveryError(DeliveryErrorCode.NOT_DELIVERY_ORDER)
         return {
             "destination": Delivery.Destination.LOCKER,
-            "locker_site": site,
-            "community_id": site.community_id,
-            "lat": site.lat,
-            "lon": site.lon,
+            "locker_site": locker,
+            "community_id": locker.community_id,
+            "lat": locker.lat,
+            "lon": locker.lon,
         }
     if order.fulfilment_method == "group_buy":
         from linli.community.models import OutletSite
 
-        site = OutletSite.objects.filter(pk=data.get("pickup_site_id")).first()
-        if site is None:
+        point = OutletSite.objects.filter(pk=_int(data.get("pickup_site_id"))).first()
+        if point is None:
             raise DeliveryError(DeliveryErrorCode.NO_PICKUP_POINT)
         return {
             "destination": Delivery.Destination.PICKUP_POINT,
-            "pickup_site": site,
-            "community_id": site.community_id,
-            "lat": site.lat,
-            "lon": site.lon,
+            "pickup_site": point,
+            "community_id": point.community_id,
+            "lat": point.lat,
+            "lon": point.lon,
         }
     home = resident_home(order.resident_id)
     if home is None:

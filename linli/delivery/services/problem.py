@@ -8,6 +8,7 @@ Times are seconds from midnight of the delivery day; distances metres; volumes m
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -200,7 +201,7 @@ def _compare(
     wave: Wave,
     orders: list[Order],
     rows: list[VehicleRow],
-    shops: dict[int, object],
+    shops: Mapping[int, object],
     matrices: dict[str, Matrix],
     opens: int,
     closes: int,

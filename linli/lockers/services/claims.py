@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from linli.accounts.models import User
@@ -29,7 +29,7 @@ def _size_rank() -> Case:
 
 def free_compartments(
     *, cabinet_filter: dict[str, object], storage: str, volume_ml: int, weight_g: int
-) -> object:
+) -> QuerySet[Compartment]:
     fits = conf.sizes_that_fit(volume_ml=volume_ml, weight_g=weight_g)
     return (
         Compartment.objects.filter(

@@ -97,7 +97,8 @@ def _notice(booking: Booking) -> tuple[str, str]:
     site = booking.cabinet.site
     rule = conf.fee_rule()
     local = timezone.localtime
-    free_until = booking.deposited_at + timedelta(hours=rule.free_hours)  # type: ignore[operator]
+    deposited = booking.deposited_at or timezone.now()
+    free_until = deposited + timedelta(hours=rule.free_hours)
     body = (
         f"{site.name}（{site.address}）{booking.cabinet} 第 {booking.compartment.label} 格；"
         f"{rule.free_hours} 小时内免费（至 {local(free_until):%m-%d %H:%M}），之后每 "

@@ -55,7 +55,7 @@ def round_open(
     now: datetime | None = None,
 ) -> JointRound:
     """Open a round for a supplier product. Tiers default to the supplier's quoted tiers."""
-    if not can_coordinate(actor):
+    if actor is None or not can_coordinate(actor):
         raise ProcurementError(E.NOT_COORDINATOR)
     if deadline <= (now or timezone.now()):
         raise ProcurementError(E.ROUND_DEADLINE_INVALID)

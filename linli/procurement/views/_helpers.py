@@ -12,7 +12,8 @@ def user_of(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def int_or(value: str | None, default: int | None = None) -> int | None:
+def int_or(value: str | None, default: int = 0) -> int:
+    """A posted id as an int; 0 (matches no row) when it is missing or not a number."""
     try:
         return int(value) if value not in (None, "") else default
     except ValueError:

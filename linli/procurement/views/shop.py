@@ -92,7 +92,7 @@ def supplier(request: HttpRequest, supplier_id: int) -> HttpResponse:
                     spec=p.get("spec", ""),
                     origin=p.get("origin", ""),
                     available_quantity=whole(p.get("available")),
-                    shelf_life_days=int_or(p.get("shelf_life_days")),
+                    shelf_life_days=int_or(p.get("shelf_life_days")) or None,
                 )
             messages.success(request, _("Saved."))
             return redirect("procurement:supplier", supplier_id=s.pk)
@@ -122,7 +122,7 @@ def po_list(request: HttpRequest) -> HttpResponse:
         except LinliError as e:
             messages.error(request, e.message())
     status = request.GET.get("status") or None
-    outlet_id = int_or(request.GET.get("outlet"))
+    outlet_id = int_or(request.GET.get("outlet")) or None
     orders = list(
         selectors.purchase_orders_for_user(user=user, outlet_id=outlet_id, status=status)[:100]
     )
@@ -152,7 +152,7 @@ def _po_post(request: HttpRequest, po: PurchaseOrder) -> None:
                 product_id=int_or(p.get("product"), 0) or 0,
                 quantity=whole(p.get("quantity")),
                 unit_price_fen=fen_or(p.get("price")),
-                supplier_product_id=int_or(p.get("supplier_product")),
+                supplier_product_id=int_or(p.get("supplier_product")) or None,
             ),
         )
     elif action == "remove_line":
