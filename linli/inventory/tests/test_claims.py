@@ -290,3 +290,61 @@ def test_check_constraint_rejects_a_direct_over_claim(marco, marco_outlet, tomat
         StockLevel.objects.filter(pk=sl.pk).update(on_hand=-1)
     sl.refresh_from_db()
     assert (sl.on_hand, sl.claimed) == (3, 0)
+
+
+def _cucumber(marco, marco_merchant):
+    from linli.catalog.services import product_create
+
+    return product_create(
+        actor=marco, merchant=marco_merchant, name="黄瓜", spec="500g", storage="ambient"
+    )
+
+
+def test_claims_create_is_all_or_nothing(marco, marco_merchant, marco_outlet, tomato):
+    cucumber = _cucumber(marco, marco_merchant)
+    _receive(marco, marco_outlet, tomato, 5, 5, "T1")
+    _receive(marco, marco_outlet, cucumber, 1, 5, "C1")
+    req = services.ClaimRequest
+    with pytest.raises(InventoryError) as e:
+        services.stock_claims_create(
+            requests=[
+                req(marco_outlet.pk, tomato.pk, 2, "order-line:1"),
+                req(marco_outlet.pk, cucumber.pk, 2, "order-line:2"),
+            ],
+            expires_at=_soon(),
+        )
+    assert e.value.spec.code == "out_of_stock" and e.value.params["left"] == 1
+    # the tomato line was claimed first; the savepoint gave it back
+    assert list(StockLevel.objects.values_list("claimed", flat=True)) == [0, 0]
+    assert not StockClaim.objects.exists()
+    with pytest.raises(InventoryError) as e:
+        services.stock_claims_create(
+            requests=[
+                req(marco_outlet.pk, tomato.pk, 1, "order-line:3"),
+                req(marco_outlet.pk, cucumber.pk, 1, "order-line:3"),
+            ],
+            expires_at=_soon(),
+        )
+    assert e.value.spec.code == "claim_duplicate"
+
+
+def test_claims_create_statements(
+    marco, marco_merchant, marco_outlet, tomato, django_assert_max_num_queries
+):
+    cucumber = _cucumber(marco, marco_merchant)
+    _receive(marco, marco_outlet, tomato, 5, 5, "T1")
+    _receive(marco, marco_outlet, cucumber, 5, 5, "C1")
+    req = services.ClaimRequest
+    # the stock levels (with "any lot to write off?"), then in a savepoint: an UPDATE per line,
+    # one INSERT for the claims
+    with django_assert_max_num_queries(6):
+        claims = services.stock_claims_create(
+            requests=[
+                req(marco_outlet.pk, cucumber.pk, 1, "order-line:2"),
+                req(marco_outlet.pk, tomato.pk, 2, "order-line:1"),
+            ],
+            expires_at=_soon(),
+        )
+    assert [c.ref for c in claims] == ["order-line:2", "order-line:1"]
+    assert all(c.pk for c in claims)
+    assert sorted(StockLevel.objects.values_list("claimed", flat=True)) == [1, 2]

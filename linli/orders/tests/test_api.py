@@ -25,14 +25,19 @@ def test_cart_checkout_and_lists(
     client.force_login(hood.resident)
     for name in ("农夫山泉 550ml", "伊利纯牛奶"):
         assert put_line(client, hood.marco.listings[name], 2).status_code == 200
-    put_line(client, hood.mia.listings["西红柿"], 3)
+    with django_assert_max_num_queries(6):  # session, user, listing, cart, upsert, cart read
+        put_line(client, hood.mia.listings["西红柿"], 3)
     with django_assert_max_num_queries(4):
         cart = client.get("/api/v1/orders/cart").json()
     assert cart["total_fen"] == 2 * 200 + 2 * 350 + 3 * 480
     assert {ln["outlet"] for ln in cart["lines"]} == {"马哥便利店", "米家鲜果"}
 
     body = {"idempotency_key": "api-key-0001", "expected_total_fen": cart["total_fen"]}
-    r = client.post("/api/v1/orders/checkout", body, content_type=JSON)
+    # session, user, key; (savepoint) cart, home, network digest (+ its arrays: cold engine);
+    # checkout, orders, lines, stock levels; (savepoint) 3 claims UPDATEs, claims; events;
+    # payment: key, (savepoint) INSERT; link, cart emptied; then pending.
+    with django_assert_max_num_queries(27):
+        r = client.post("/api/v1/orders/checkout", body, content_type=JSON)
     assert r.status_code == 201, r.content
     out = r.json()
     assert out["pay_url"].startswith("/payments/sandbox/")
@@ -47,7 +52,9 @@ def test_cart_checkout_and_lists(
         amount_fen=out["total_fen"],
         paid=True,
     )
-    with django_capture_on_commit_callbacks(execute=True):
+    # logged (1); capture: payment, UPDATE, outcome (+ 2 atomic); orders paid: lines with their
+    # orders, then per order claims kept, status, event (+ 2 atomic)
+    with django_assert_max_num_queries(15), django_capture_on_commit_callbacks(execute=True):
         payment_notify(gateway="sandbox", headers=headers, body=note.encode())
 
     with django_assert_max_num_queries(4):
