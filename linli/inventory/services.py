@@ -213,17 +213,17 @@ def stock_claims_create(*, requests: list[ClaimRequest], expires_at: datetime) -
         .annotate(stale=Exists(stale_lots))
         .values_list("outlet_id", "product_id", "pk", "stale")
     }
-    for sl_id, stale in sorted(levels.values()):
+    for stale_id, stale in sorted(levels.values()):
         if stale:
             with transaction.atomic():
-                _write_off_expired(sl_id, today=today)
+                _write_off_expired(stale_id, today=today)
     order = sorted(range(len(checked)), key=lambda i: (checked[i].outlet_id, checked[i].product_id))
     claims: list[StockClaim | None] = [None] * len(checked)
     try:
         with transaction.atomic():
             for i in order:
                 r = checked[i]
-                sl_id = levels.get((r.outlet_id, r.product_id), (None, False))[0]
+                sl_id: int | None = levels.get((r.outlet_id, r.product_id), (None, False))[0]
                 rows = (
                     StockLevel.objects.filter(pk=sl_id)
                     if sl_id is not None
