@@ -15,6 +15,7 @@ from linli.catalog.errors import CatalogError, CatalogErrorCode
 from linli.catalog.models import Category, Listing, Product, ProductPhoto, StorageClass
 from linli.catalog.permissions import can_manage_merchant, can_manage_outlet
 from linli.catalog.search import build_search_text
+from linli.core.images import sniff_upload
 from linli.core.money import format_fen
 from linli.shops.models import Merchant, Outlet
 
@@ -132,16 +133,6 @@ def product_update(*, actor: User | None, product: Product, **fields: Any) -> Pr
     return product
 
 
-def _sniff_image(head: bytes) -> tuple[str, str] | None:
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg", "jpg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png", "png"
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp", "webp"
-    return None
-
-
 @transaction.atomic
 def photo_add(*, actor: User | None, product: Product, uploaded_file: UploadedFile) -> ProductPhoto:
     """Store a product photo. The type is read from the file's first bytes, not its name."""
@@ -151,9 +142,7 @@ def photo_add(*, actor: User | None, product: Product, uploaded_file: UploadedFi
         raise CatalogError(
             CatalogErrorCode.PHOTO_TOO_LARGE, limit_mb=PHOTO_MAX_BYTES // (1024 * 1024)
         )
-    uploaded_file.seek(0)
-    kind = _sniff_image(uploaded_file.read(16))
-    uploaded_file.seek(0)
+    kind = sniff_upload(uploaded_file)
     if kind is None:
         raise CatalogError(CatalogErrorCode.PHOTO_TYPE)
     content_type, ext = kind

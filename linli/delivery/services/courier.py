@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.accounts.notify import notification_send
+from linli.core.images import sniff_upload
 from linli.delivery.errors import DeliveryError, DeliveryErrorCode
 from linli.delivery.models import Delivery, Parcel, PlanningRun
 from linli.delivery.services.consolidation import _to_ready, delivery_hand_over, wave_changed
@@ -88,24 +89,12 @@ def parcel_scan(*, courier: User, code: str) -> Parcel:
     return parcel
 
 
-def _sniff(head: bytes) -> tuple[str, str] | None:
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg", "jpg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png", "png"
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp", "webp"
-    return None
-
-
 def _check_photo(photo: UploadedFile) -> str:
     if (photo.size or 0) > PHOTO_MAX_BYTES:
         raise DeliveryError(
             DeliveryErrorCode.PHOTO_TOO_LARGE, limit_mb=PHOTO_MAX_BYTES // (1024 * 1024)
         )
-    photo.seek(0)
-    kind = _sniff(photo.read(16))
-    photo.seek(0)
+    kind = sniff_upload(photo)
     if kind is None:
         raise DeliveryError(DeliveryErrorCode.PHOTO_TYPE)
     return kind[1]
