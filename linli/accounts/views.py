@@ -79,10 +79,12 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    return redirect(selectors.user_home_url_name(user=user))
+    """Signed in: the home of one's role. Otherwise the public welcome page with the login."""
+    user = request.user
+    if user.is_authenticated:
+        return redirect(selectors.user_home_url_name(user=user))  # type: ignore[arg-type]
+    return render(request, "accounts/welcome.html")
 
 
 @login_required

@@ -110,3 +110,10 @@ def test_unknown_page_is_a_friendly_404(client, db):
     r = client.get("/no/such/page/")
     assert r.status_code == 404
     assert "not_found" in r.content.decode()
+
+
+def test_welcome_page_for_visitors(client, db):
+    r = client.get("/")
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert 'data-testid="welcome"' in page and "/accounts/login/" in page
