@@ -84,6 +84,10 @@ def courier(request: HttpRequest) -> HttpResponse:
         {
             "routes": routes,
             "day": day,
+            "days": [
+                (timezone.localdate() + timedelta(days=i), label)
+                for i, label in ((0, _("Today")), (1, _("Tomorrow")))
+            ],
             "layers": {"layers": _route_layers(routes)},
             "fail_reasons": [(k, v[0], v[1]) for k, v in services.FAIL_REASONS.items()],
             "slots": slots,
