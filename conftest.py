@@ -134,3 +134,40 @@ def pete(community) -> User:
     user = _person("13800000006", "皮特", Role.PROPERTY_MANAGER, password="pete-pass-123")
     CommunityStaff.objects.create(community=community, user=user, kind="property")
     return user
+
+
+def race(count: int, attempt, *, timeout: float = 60.0) -> list[str]:
+    """Run attempt(i) for i in range(count) in real threads released together, each on its own
+    database connection. Returns one outcome per thread: "ok", a LinliError code, or
+    "error:<type>:<message>" for anything unexpected (which a test should treat as a failure)."""
+    import threading
+
+    from django.db import connections
+
+    from linli.core.errors import LinliError
+
+    start = threading.Barrier(count)
+    results: list[str] = []
+    lock = threading.Lock()
+
+    def run(i: int) -> None:
+        try:
+            start.wait()
+            try:
+                attempt(i)
+                outcome = "ok"
+            except LinliError as e:
+                outcome = e.spec.code
+            except Exception as e:
+                outcome = f"error:{type(e).__name__}:{e}"
+            with lock:
+                results.append(outcome)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    return results

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from conftest import postgres_only
+from conftest import postgres_only, race
 from linli.inventory import services
-from linli.inventory.errors import InventoryError
 from linli.inventory.models import StockClaim, StockLevel
 
 pytestmark = [postgres_only(), pytest.mark.django_db(transaction=True)]
@@ -31,38 +29,19 @@ def test_fifty_threads_claim_ten_units(marco, marco_outlet, tomato):
         expiry_date=timezone.localdate() + timedelta(days=5),
     )
     expires = timezone.now() + timedelta(minutes=15)
-    barrier = threading.Barrier(THREADS)
-    results: list[str] = []
-    lock = threading.Lock()
 
-    def worker(i: int) -> None:
-        try:
-            barrier.wait(timeout=20)
-            try:
-                with transaction.atomic():
-                    services.stock_claim(
-                        outlet_id=marco_outlet.pk,
-                        product_id=tomato.pk,
-                        quantity=1,
-                        ref=f"order-line:{i}",
-                        expires_at=expires,
-                    )
-                outcome = "ok"
-            except InventoryError as e:
-                outcome = e.spec.code
-            except Exception as e:  # anything else is a failure of the test
-                outcome = f"error:{type(e).__name__}:{e}"
-            with lock:
-                results.append(outcome)
-        finally:
-            connections.close_all()
+    def claim(i: int) -> None:
+        with transaction.atomic():
+            services.stock_claim(
+                outlet_id=marco_outlet.pk,
+                product_id=tomato.pk,
+                quantity=1,
+                ref=f"order-line:{i}",
+                expires_at=expires,
+            )
 
     started = time.monotonic()
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    results = race(THREADS, claim, timeout=30)
     elapsed = time.monotonic() - started
 
     assert len(results) == THREADS, results

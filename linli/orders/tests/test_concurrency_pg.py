@@ -4,19 +4,16 @@ leaves no trace (no order, no payment, no claim on the other shops' goods)."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
-from conftest import postgres_only
+from conftest import postgres_only, race
 from linli.accounts.models import Role
 from linli.accounts.services import user_create
 from linli.catalog.services import listing_upsert, product_create
 from linli.community.models import Household, HouseholdMember
-from linli.core.errors import LinliError
 from linli.inventory.models import StockClaim, StockLevel
 from linli.inventory.services import stock_receive
 from linli.orders.models import Checkout, Order
@@ -71,31 +68,13 @@ def test_fifty_buyers_ten_units_three_shops(tmp_path):
             cart_line_set(resident=user, listing_id=listing.pk, quantity=1)
         buyers.append(user)
 
-    start = threading.Barrier(BUYERS)
-    results: list[str] = []
-    lock = threading.Lock()
+    def buy(i: int) -> None:
+        checkout_submit(resident=buyers[i], idempotency_key=f"race-{buyers[i].pk}")
 
-    def buy(user):
-        try:
-            start.wait()
-            try:
-                checkout_submit(resident=user, idempotency_key=f"race-{user.pk}")
-                outcome = "won"
-            except LinliError as e:
-                outcome = e.spec.code
-            with lock:
-                results.append(outcome)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=buy, args=(u,)) for u in buyers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    results = race(BUYERS, buy, timeout=120)
 
     assert len(results) == BUYERS  # nothing lost
-    assert results.count("won") == SCARCE
+    assert results.count("ok") == SCARCE
     assert results.count("out_of_stock") == BUYERS - SCARCE
     assert Checkout.objects.count() == Payment.objects.count() == SCARCE
     assert Order.objects.count() == 3 * SCARCE

@@ -4,19 +4,16 @@ are refused with `locker_full` and leave nothing behind."""
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
-from conftest import postgres_only
+from conftest import postgres_only, race
 from linli.accounts.models import Role
 from linli.accounts.services import user_create
 from linli.community.models import Household, HouseholdMember
-from linli.core.errors import LinliError
 from linli.inventory.services import stock_receive
 from linli.lockers.models import Booking, Compartment
 from linli.lockers.selectors import sites_near
@@ -49,35 +46,16 @@ def test_forty_checkouts_race_for_twelve_chilled_compartments(tmp_path):
         cart_line_set(resident=r, listing_id=milk.pk, quantity=1)
     assert len(sites_near(resident=hood.resident)) == 1  # warms the street-network engine
     outlet = hood.marco.outlet.pk
-    barrier = threading.Barrier(RESIDENTS)
-    results: list[str] = []
-    lock = threading.Lock()
 
-    def worker(i: int) -> None:
-        try:
-            barrier.wait(timeout=20)
-            try:
-                checkout_submit(
-                    resident=residents[i],
-                    idempotency_key=f"race-{i}",
-                    choices={outlet: CheckoutChoice(outlet, "locker")},
-                )
-                outcome = "ok"
-            except LinliError as e:
-                outcome = e.spec.code
-            except Exception as e:  # anything else fails the test
-                outcome = f"error:{type(e).__name__}:{e}"
-            with lock:
-                results.append(outcome)
-        finally:
-            connections.close_all()
+    def checkout(i: int) -> None:
+        checkout_submit(
+            resident=residents[i],
+            idempotency_key=f"race-{i}",
+            choices={outlet: CheckoutChoice(outlet, "locker")},
+        )
 
     started = time.monotonic()
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(RESIDENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results = race(RESIDENTS, checkout)
     elapsed = time.monotonic() - started
 
     assert len(results) == RESIDENTS, results
