@@ -20,3 +20,18 @@ def test_demo_loads_twice_without_duplicates():
     again = demo_load_all()
     assert (Outlet.objects.count(), Listing.objects.count(), Lot.objects.count()) == counts
     assert again.base.community.pk == first.base.community.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_orders_tell_every_role_a_story():
+    """Real commits, as in `make demo`: payments tell orders after each commit."""
+    from linli.demo.orders import demo_orders_load
+    from linli.orders.models import Order
+
+    demo_load_all()
+    assert demo_orders_load() == {"demo orders": 3}
+    statuses = sorted(Order.objects.values_list("status", flat=True))
+    assert statuses == ["completed", "paid", "ready"]
+    done = Order.objects.get(status="completed").lines.first()
+    assert done.lots and done.lots[0]["batch"]  # batch (and origin) shown to the resident
+    assert demo_orders_load() == {"demo orders": 0}

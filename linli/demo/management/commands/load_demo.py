@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 
 from linli.community.errors import CommunityError
 from linli.demo.load import demo_load_all
+from linli.demo.orders import demo_orders_load
 from linli.shops.demo.personas import DEMO_PASSWORD
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             # residents see them on their pages; the console is for the account table.
             with override_settings(LINLI_SMS_BACKEND="linli.accounts.sms.MemorySmsBackend"):
                 full = demo_load_all()
+                full.extra.update(demo_orders_load())
         except CommunityError as exc:
             self.stderr.write(f"{exc.message('zh-hans')}\n{exc.message('en')}")
             sys.exit(2)
