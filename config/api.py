@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, DataError, connection
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
@@ -102,6 +103,22 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         429: CoreErrorCode.RATE_LIMITED,
     }.get(exc.status_code, CoreErrorCode.INVALID_INPUT)
     return _error(request, CoreError(code, reason=str(exc)))
+
+
+@api.exception_handler(OverflowError)
+def number_overflow(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # An id or amount beyond what the database holds is bad input, not a server fault.
+    return _error(request, CoreError(CoreErrorCode.INVALID_INPUT, reason="number out of range"))
+
+
+@api.exception_handler(MultiPartParserError)
+def multipart_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, CoreError(CoreErrorCode.INVALID_INPUT, reason="malformed upload"))
+
+
+@api.exception_handler(DataError)
+def data_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, CoreError(CoreErrorCode.INVALID_INPUT, reason="value out of range"))
 
 
 @api.exception_handler(Exception)

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from linli.community.errors import CommunityError, CommunityErrorCode
 from linli.community.models import Building, Community, StreetNetwork
 from linli.community.schemas import BuildingOut, CommunityOut
+from linli.core.pagination import BoundedLimitOffset
 
 router = Router(tags=["community"])
 
@@ -22,7 +23,7 @@ def community(request: HttpRequest, community_id: int) -> Community:
 
 
 @router.get("/communities/{community_id}/buildings", response=list[BuildingOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def buildings(request: HttpRequest, community_id: int) -> object:
     Community.objects.get(pk=community_id)
     return Building.objects.filter(community_id=community_id).order_by("pk")

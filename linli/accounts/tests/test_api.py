@@ -121,3 +121,28 @@ def test_consent_is_recorded_and_withdrawable(client, rosa):
         content_type="application/json",
     )
     assert r.status_code == 400 and r.json()["code"] == "invalid_input"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/shops/outlets/99999999999999999999999",
+        "/api/v1/catalog/search?q=x&outlet=99999999999999999999999",
+        "/api/v1/community/communities/1/buildings?offset=99999999999999999999999",
+        "/api/v1/community/communities/1/buildings?limit=100000",
+    ],
+)
+def test_huge_numbers_are_bad_input_not_server_errors(client, rosa, community, url):
+    client.force_login(rosa)
+    r = client.get(url.replace("/communities/1/", f"/communities/{community.pk}/"))
+    assert r.status_code in (400, 404), r.content
+    assert r.json()["code"] in ("invalid_input", "outlet_not_found")
+
+
+def test_a_broken_upload_is_bad_input(client, rosa):
+    client.force_login(rosa)
+    r = client.post(
+        "/api/v1/catalog/products/1/photos", b"--x\r\n", content_type="multipart/form-data"
+    )  # no boundary
+    assert r.status_code == 400
+    assert r.json()["code"] == "invalid_input"
