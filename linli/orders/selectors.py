@@ -2,24 +2,67 @@
 
 from __future__ import annotations
 
+from functools import cache
+from typing import NamedTuple
+
+from django.db import connections, router
 from django.db.models import Prefetch, QuerySet, Sum
 
 from linli.accounts.models import User
+from linli.catalog.models import Listing, Product
 from linli.orders.domain import Status
 from linli.orders.errors import OrdersError, OrdersErrorCode
 from linli.orders.models import Cart, CartLine, Order, OrderLine
+from linli.shops.models import Outlet
 from linli.shops.selectors import outlet_list_for_user
 
 BOARD_COLUMNS = (Status.PAID, Status.ACCEPTED, Status.READY)
 
 
 def cart_lines_for(*, resident: User) -> list[CartLine]:
-    """The cart with listing, product and shop in one query."""
+    """The cart with listing, product and shop in one query, as model instances (the cart page
+    needs whole products and outlets). The API reads `cart_rows_for` instead."""
     return list(
         CartLine.objects.filter(cart__resident=resident)
         .select_related("listing__outlet", "listing__product")
         .order_by("listing__outlet__name", "listing__outlet_id", "added_at")
     )
+
+
+class CartRow(NamedTuple):
+    listing_id: int
+    quantity: int
+    outlet_id: int
+    outlet: str
+    product: str
+    spec: str
+    storage: str
+    price_fen: int
+
+
+@cache
+def _cart_rows_sql() -> str:
+    # Hand-written because it is on every cart request: the ORM spent ~0.7 ms building and
+    # compiling this join, and the cart found by a scalar subquery (rather than a join) halves
+    # PostgreSQL's planning. Portable (SQLite, PostgreSQL); ints and strings need no converters.
+    cl, c = CartLine._meta.db_table, Cart._meta.db_table
+    li, o, p = Listing._meta.db_table, Outlet._meta.db_table, Product._meta.db_table
+    return (
+        'SELECT cl."listing_id", cl."quantity", li."outlet_id", o."name", p."name", p."spec",'
+        f' p."storage", li."price_fen" FROM "{cl}" cl'
+        f' INNER JOIN "{li}" li ON li."id" = cl."listing_id"'
+        f' INNER JOIN "{o}" o ON o."id" = li."outlet_id"'
+        f' INNER JOIN "{p}" p ON p."id" = li."product_id"'
+        f' WHERE cl."cart_id" = (SELECT c."id" FROM "{c}" c WHERE c."resident_id" = %s)'
+        ' ORDER BY o."name", li."outlet_id", cl."added_at", cl."id"'
+    )
+
+
+def cart_rows_for(*, resident: User) -> list[CartRow]:
+    """The resident's cart lines with only what the API shows, by shop: one statement."""
+    with connections[router.db_for_read(CartLine)].cursor() as cursor:
+        cursor.execute(_cart_rows_sql(), [resident.pk])
+        return [CartRow(*row) for row in cursor.fetchall()]
 
 
 def cart_count(*, resident: User) -> int:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.catalog.models import Listing
 from linli.orders.errors import OrdersError, OrdersErrorCode
 from linli.orders.models import Cart, CartLine
+from linli.shops.models import Outlet
 
 
 def max_quantity() -> int:
@@ -20,28 +24,69 @@ def check_quantity(quantity: int) -> None:
         raise OrdersError(OrdersErrorCode.INVALID_QUANTITY, max=max_quantity())
 
 
+@cache
+def _upsert_sql() -> str:
+    """Set the line only if the listing is sold by an open outlet and the cart exists; returns the
+    line's and the cart's id, or no row. Portable: SQLite ≥ 3.35 and PostgreSQL (SQLite wants the
+    WHERE before ON CONFLICT, which this has)."""
+    cl, c = CartLine._meta.db_table, Cart._meta.db_table
+    li, o = Listing._meta.db_table, Outlet._meta.db_table
+    return (
+        f'INSERT INTO "{cl}" ("cart_id", "listing_id", "quantity", "added_at")'
+        f' SELECT c."id", li."id", %s, %s FROM "{li}" li'
+        f' INNER JOIN "{o}" o ON o."id" = li."outlet_id"'
+        f' INNER JOIN "{c}" c ON c."resident_id" = %s'
+        ' WHERE li."id" = %s AND li."active" AND o."active"'
+        ' ON CONFLICT ("cart_id", "listing_id") DO UPDATE SET "quantity" = EXCLUDED."quantity"'
+        ' RETURNING "id", "cart_id"'
+    )
+
+
+def _upsert(*, resident_id: int, listing_id: int, quantity: int) -> tuple[int, int] | None:
+    connection = connections[router.db_for_write(CartLine)]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(), [quantity, now, resident_id, listing_id])
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _raise_unavailable(listing_id: int) -> None:
+    """Why the upsert set nothing, if it was the listing: gone, delisted or its shop closed."""
+    row = (
+        Listing.objects.filter(pk=listing_id)
+        .values_list("active", "outlet__active", "product__name")
+        .first()
+    )
+    if row is None:
+        raise OrdersError(OrdersErrorCode.LISTING_UNAVAILABLE, name=str(listing_id))
+    active, outlet_active, name = row
+    if not (active and outlet_active):
+        raise OrdersError(OrdersErrorCode.LISTING_UNAVAILABLE, name=name)
+
+
 def cart_line_set(*, resident: User, listing_id: int, quantity: int) -> CartLine | None:
     """Put `quantity` of a listing in the cart (0 removes it). Stock is claimed at checkout.
 
-    Statements: the listing (1), the cart (1, 2 the first time), one upsert of the line
-    (INSERT … ON CONFLICT (cart, listing) DO UPDATE SET quantity): no transaction needed."""
+    One statement when the cart exists: INSERT … SELECT from the listing joined to its outlet
+    and the resident's cart, WHERE both are active, ON CONFLICT (cart, listing) DO UPDATE SET
+    quantity. No row back means an unavailable listing (read again for the message) or no cart
+    yet: the cart is then made with INSERT … ON CONFLICT DO NOTHING (a concurrent request may
+    make it first) and the upsert repeated. No transaction needed."""
     if quantity == 0:
         cart_line_remove(resident=resident, listing_id=listing_id)
         return None
     check_quantity(quantity)
-    listing = Listing.objects.select_related("outlet", "product").filter(pk=listing_id).first()
-    if listing is None or not listing.active or not listing.outlet.active:
-        name = listing.product.name if listing else str(listing_id)
-        raise OrdersError(OrdersErrorCode.LISTING_UNAVAILABLE, name=name)
-    cart, _ = Cart.objects.get_or_create(resident=resident)
-    line = CartLine(cart=cart, listing=listing, quantity=quantity)
-    CartLine.objects.bulk_create(
-        [line],
-        update_conflicts=True,
-        unique_fields=["cart", "listing"],
-        update_fields=["quantity"],
-    )
-    return line
+    got = _upsert(resident_id=resident.pk, listing_id=listing_id, quantity=quantity)
+    if got is None:
+        _raise_unavailable(listing_id)
+        Cart.objects.bulk_create([Cart(resident=resident)], ignore_conflicts=True)
+        got = _upsert(resident_id=resident.pk, listing_id=listing_id, quantity=quantity)
+        if got is None:  # delisted or closed in between
+            _raise_unavailable(listing_id)
+            raise OrdersError(OrdersErrorCode.LISTING_UNAVAILABLE, name=str(listing_id))
+    line_id, cart_id = got
+    return CartLine(pk=line_id, cart_id=cart_id, listing_id=listing_id, quantity=quantity)
 
 
 @transaction.atomic

@@ -1,0 +1,75 @@
+"""Bearer-token auth is one statement per request and never lets a revoked token or a
+deactivated user through (nothing is cached between requests)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from linli.accounts.errors import AccountsError
+from linli.accounts.models import ApiToken, User
+from linli.accounts.services import TOKEN_USE_RECORD_EVERY, api_token_authenticate, api_token_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_one_statement_and_a_whole_user(rosa, django_assert_num_queries):
+    key = api_token_create(user=rosa, name="phone app")
+    with django_assert_num_queries(2):  # the first use is recorded
+        api_token_authenticate(key=key)
+    with django_assert_num_queries(1):
+        user = api_token_authenticate(key=key)
+    with django_assert_num_queries(0):  # every field came with it
+        fields = {f.attname: getattr(user, f.attname) for f in User._meta.concrete_fields}
+    assert fields == {f.attname: getattr(rosa, f.attname) for f in User._meta.concrete_fields}
+    assert type(user) is User and user.pk == rosa.pk
+    assert user.is_active is True and user.is_superuser is False  # booleans, also on SQLite
+    assert timezone.is_aware(user.date_joined)
+    assert not hasattr(user, "_token_id") and not hasattr(user, "_token_stale")
+
+
+def test_revoked_token_and_inactive_user_are_refused_at_once(rosa):
+    key = api_token_create(user=rosa, name="phone app")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert client.get("/api/v1/accounts/me").status_code == 200
+    ApiToken.objects.update(revoked=True)
+    r = client.get("/api/v1/accounts/me")
+    assert (r.status_code, r.json()["code"]) == (401, "not_authenticated")
+    with pytest.raises(AccountsError) as e:
+        api_token_authenticate(key=key)
+    assert e.value.spec.code == "token_invalid"
+
+    ApiToken.objects.update(revoked=False)
+    assert client.get("/api/v1/accounts/me").status_code == 200
+    User.objects.filter(pk=rosa.pk).update(is_active=False)
+    assert client.get("/api/v1/accounts/me").status_code == 401
+    r = client.get("/api/v1/accounts/me", HTTP_X_API_TOKEN=key)  # the other header too
+    assert r.status_code == 401
+
+
+def test_unknown_keys_are_refused(rosa):
+    api_token_create(user=rosa, name="phone app")
+    for key in ("ll_forged", "", "' OR 1=1 --"):
+        with pytest.raises(AccountsError):
+            api_token_authenticate(key=key)
+
+
+def test_use_is_recorded_once_per_interval(rosa, django_assert_num_queries):
+    key = api_token_create(user=rosa, name="phone app")
+    api_token_authenticate(key=key)
+    first = ApiToken.objects.get().last_used_at
+    assert timezone.now() - first < timedelta(seconds=5)
+    api_token_authenticate(key=key)
+    assert ApiToken.objects.get().last_used_at == first
+    almost = timezone.now() - TOKEN_USE_RECORD_EVERY + timedelta(seconds=30)
+    ApiToken.objects.update(last_used_at=almost)
+    with django_assert_num_queries(1):
+        api_token_authenticate(key=key)
+    stale = timezone.now() - TOKEN_USE_RECORD_EVERY - timedelta(seconds=1)
+    ApiToken.objects.update(last_used_at=stale)
+    with django_assert_num_queries(2):
+        api_token_authenticate(key=key)
+    assert ApiToken.objects.get().last_used_at > stale + TOKEN_USE_RECORD_EVERY
