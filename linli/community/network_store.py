@@ -60,13 +60,16 @@ _cache: dict[int, tuple[str, ReachEngine]] = {}
 _lock = threading.Lock()
 
 
-def engine_for(community_id: int) -> ReachEngine:
-    """The community's walking engine, cached per process and keyed by the network's digest."""
-    digest = (
-        StreetNetwork.objects.filter(community_id=community_id)
-        .values_list("digest", flat=True)
-        .first()
-    )
+def engine_for(community_id: int, *, digest: str | None = None) -> ReachEngine:
+    """The community's walking engine, cached per process and keyed by the network's digest.
+
+    `digest`: the caller has just read it (see `home_point_for_user`), so it is not read again."""
+    if digest is None:
+        digest = (
+            StreetNetwork.objects.filter(community_id=community_id)
+            .values_list("digest", flat=True)
+            .first()
+        )
     if digest is None:
         raise CommunityError(CommunityErrorCode.NETWORK_MISSING)
     hit = _cache.get(community_id)

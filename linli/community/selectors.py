@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from linli.accounts.models import Role, User
-from linli.community.models import Community, CommunityStaff, Household
+from linli.community.models import Community, CommunityStaff, Household, StreetNetwork
+from linli.core.sql import CompiledQuery
 
 
 def household_for_user(*, user: User) -> Household | None:
@@ -15,6 +18,40 @@ def household_for_user(*, user: User) -> Household | None:
         .order_by("-householdmember__is_primary", "pk")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class HomePoint:
+    """Where a resident lives, as the walking engine needs it (no model instances)."""
+
+    lat: float
+    lon: float
+    community_id: int
+    network_digest: str | None  # None: the community has no street network yet
+
+
+def _home_point_query(user_id: int) -> QuerySet[Household]:
+    digest = StreetNetwork.objects.filter(community_id=OuterRef("building__community_id"))
+    return (
+        Household.objects.filter(householdmember__user_id=user_id)
+        .order_by("-householdmember__is_primary", "pk")
+        .values_list(
+            "building__lat",
+            "building__lon",
+            "building__community_id",
+            Subquery(digest.values("digest")[:1]),
+        )[:1]
+    )
+
+
+_HOME_POINT = CompiledQuery(_home_point_query, user_id=int)
+
+
+def home_point_for_user(*, user: User) -> HomePoint | None:
+    """The home of `household_for_user` with its community's network digest: one statement,
+    compiled once, so that a range check (checkout) costs little more than the database's time."""
+    row = _HOME_POINT.first(user_id=user.pk)
+    return HomePoint(*row) if row is not None else None
 
 
 def community_for_user(*, user: User) -> Community | None:

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import transaction
+from django.db.backends.utils import CursorWrapper
+from django.db.models import F, Q
 from django.utils import timezone
 
 from linli.accounts.models import User
@@ -147,13 +148,6 @@ class ClaimRequest:
     ref: str
 
 
-class _Short(Exception):
-    """A line could not be had (inside the claims' savepoint, so that it rolls back)."""
-
-    def __init__(self, request: ClaimRequest) -> None:
-        self.request = request
-
-
 def _check_ref(ref: str) -> str:
     ref = (ref or "").strip()
     if not ref or len(ref) > 60:
@@ -168,23 +162,46 @@ def stock_claim(
 ) -> StockClaim:
     """Hold `quantity` units for `ref` (e.g. "order-line:57") until `expires_at` or release/commit.
 
-    One conditional UPDATE; if no row qualifies → OUT_OF_STOCK naming what is left. Expired lots
-    are written off first in their own savepoint, so that sticks even when the claim fails
-    (unless the caller's transaction rolls back; the nightly `lots_expire` catches those).
+    One conditional UPDATE; units of expired or recalled lots count as not there. If no row
+    qualifies → OUT_OF_STOCK naming what is left, and the stale lots are written off in their own
+    savepoint, so that sticks even when the claim fails (unless the caller's transaction rolls
+    back; releases and the nightly `lots_expire` catch those).
     """
     request = ClaimRequest(outlet_id, product_id, quantity, ref)
     return stock_claims_create(requests=[request], expires_at=expires_at)[0]
 
 
+def _claim_sql() -> str:
+    """One conditional UPDATE per line, returning the stock level it claimed from.
+
+    Units of lots past their expiry date or recalled (not yet written off) count as not there, so
+    the claim never needs a separate look at the lots. Portable: SQLite ≥ 3.35 and PostgreSQL."""
+    sl, lot = StockLevel._meta.db_table, Lot._meta.db_table
+    return (
+        f'UPDATE "{sl}" SET "claimed" = "claimed" + %s '
+        f'WHERE "outlet_id" = %s AND "product_id" = %s AND "on_hand" - "claimed" - COALESCE(('
+        f'SELECT SUM(l."quantity_remaining") FROM "{lot}" l WHERE l."stock_level_id" = "{sl}"."id"'
+        ' AND l."quantity_remaining" > 0 AND (l."expiry_date" < %s OR l."recalled_at" IS NOT NULL)'
+        '), 0) >= %s RETURNING "id"'
+    )
+
+
+def _unclaim(held: list[tuple[int, int]]) -> None:
+    """Give back increments made earlier in this transaction (their rows are still ours)."""
+    for sl_id, quantity in held:
+        StockLevel.objects.filter(pk=sl_id).update(claimed=F("claimed") - quantity)
+
+
 def stock_claims_create(*, requests: list[ClaimRequest], expires_at: datetime) -> list[StockClaim]:
     """Hold several lines at once, all or nothing (a checkout's lines), in (outlet, product) order.
 
-    Each line is still claimed by one conditional UPDATE (`claimed = claimed + n WHERE on_hand -
-    claimed >= n`) with the CheckConstraint as backstop. Statements: one read of the stock levels
-    (with whether any of their lots needs writing off), then, in one savepoint, one UPDATE per line
-    and one INSERT of every claim. A line that cannot be had (OUT_OF_STOCK) or a ref that already
-    has an active claim (CLAIM_DUPLICATE) rolls the savepoint back: nothing of the batch is held.
-    Lots to write off (expired, recalled) go first in their own savepoint, as in `stock_claim`.
+    Each line is claimed by one conditional UPDATE (`claimed = claimed + n WHERE on_hand - claimed
+    - expired or recalled units >= n`, see `_claim_sql`) with the CheckConstraint as backstop,
+    then one INSERT holds every claim: n + 1 statements, no savepoint. A line that cannot be had
+    gives back what the earlier lines took (the transaction stays usable), writes off the stale
+    lots of its stock level (their own savepoint, as in `stock_claim`) and raises OUT_OF_STOCK.
+    A ref that already has an active claim raises CLAIM_DUPLICATE; inside a caller's transaction
+    that transaction is then spoiled (refs come from new order lines: a programming error).
     Returns the claims in the order of `requests`.
     """
     checked = [
@@ -201,57 +218,73 @@ def stock_claims_create(*, requests: list[ClaimRequest], expires_at: datetime) -
             raise InventoryError(InventoryErrorCode.CLAIM_DUPLICATE, ref=r.ref)
         seen.add(r.ref)
     today = timezone.localdate()
-    pairs = Q()
-    for r in checked:
-        pairs |= Q(outlet_id=r.outlet_id, product_id=r.product_id)
-    stale_lots = Lot.objects.filter(stock_level_id=OuterRef("pk"), quantity_remaining__gt=0).filter(
-        Q(expiry_date__lt=today) | Q(recalled_at__isnull=False)
-    )
-    levels = {
-        (o, p): (pk, stale)
-        for o, p, pk, stale in StockLevel.objects.filter(pairs)
-        .annotate(stale=Exists(stale_lots))
-        .values_list("outlet_id", "product_id", "pk", "stale")
-    }
-    for stale_id, stale in sorted(levels.values()):
-        if stale:
-            with transaction.atomic():
-                _write_off_expired(stale_id, today=today)
+    connection = transaction.get_connection()
+    day = connection.ops.adapt_datefield_value(today)
+    sql = _claim_sql()
     order = sorted(range(len(checked)), key=lambda i: (checked[i].outlet_id, checked[i].product_id))
     claims: list[StockClaim | None] = [None] * len(checked)
-    try:
-        with transaction.atomic():
-            for i in order:
-                r = checked[i]
-                sl_id: int | None = levels.get((r.outlet_id, r.product_id), (None, False))[0]
-                rows = (
-                    StockLevel.objects.filter(pk=sl_id)
-                    if sl_id is not None
-                    else StockLevel.objects.filter(outlet_id=r.outlet_id, product_id=r.product_id)
-                )
-                if not rows.filter(on_hand__gte=F("claimed") + r.quantity).update(
-                    claimed=F("claimed") + r.quantity
-                ):
-                    raise _Short(r)
-                if sl_id is None:  # the row appeared since we looked (a concurrent first receive)
-                    sl_id = StockLevel.objects.values_list("pk", flat=True).get(
-                        outlet_id=r.outlet_id, product_id=r.product_id
-                    )
-                claims[i] = StockClaim(
-                    stock_level_id=sl_id, quantity=r.quantity, ref=r.ref, expires_at=expires_at
-                )
-            StockClaim.objects.bulk_create([c for c in claims if c is not None])
-    except IntegrityError as e:
-        refs = [r.ref for r in checked]
-        dup = (
-            StockClaim.objects.filter(ref__in=refs, status=ACTIVE)
-            .values_list("ref", flat=True)
-            .first()
-        )
-        raise InventoryError(InventoryErrorCode.CLAIM_DUPLICATE, ref=dup or refs[0]) from e
-    except _Short as short:
-        raise _out_of_stock(short.request) from None
-    return [c for c in claims if c is not None]
+    short: ClaimRequest | None = None
+    duplicate: str | None = None
+    taken: list[tuple[int, int]] = []
+    # savepoint=False: alone, a transaction of its own; inside the caller's, no savepoint (a
+    # shortfall or a duplicate gives back what was taken, so that transaction stays usable)
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        for i in order:
+            r = checked[i]
+            cursor.execute(sql, [r.quantity, r.outlet_id, r.product_id, day, r.quantity])
+            row = cursor.fetchone()
+            if row is None:
+                short = r
+                break
+            taken.append((row[0], r.quantity))
+            claims[i] = StockClaim(
+                stock_level_id=row[0], quantity=r.quantity, ref=r.ref, expires_at=expires_at
+            )
+        held = [c for c in claims if c is not None]
+        if short is None:
+            duplicate = _insert_claims(cursor, held)
+        if short is not None or duplicate is not None:
+            _unclaim(taken)
+    if duplicate is not None:
+        raise InventoryError(InventoryErrorCode.CLAIM_DUPLICATE, ref=duplicate)
+    if short is not None:
+        level = StockLevel.objects.filter(outlet_id=short.outlet_id, product_id=short.product_id)
+        sl_id = level.values_list("pk", flat=True).first()
+        if sl_id is not None:
+            with transaction.atomic():
+                _write_off_expired(sl_id, today=today)
+        raise _out_of_stock(short)
+    return held
+
+
+def _insert_claims(cursor: CursorWrapper, claims: list[StockClaim]) -> str | None:
+    """One INSERT of every claim. A ref that already has an active claim is skipped (ON CONFLICT
+    DO NOTHING on the partial unique index) and returned, so that the caller can give the units
+    back without a savepoint. Sets the claims' pks."""
+    ops = cursor.db.ops
+    now = timezone.now()
+    rows, params = [], []
+    for c in claims:
+        c.created_at = now
+        rows.append("(%s, %s, %s, %s, %s, %s)")
+        params += [
+            c.stock_level_id,
+            c.quantity,
+            c.ref,
+            ops.adapt_datetimefield_value(c.expires_at),
+            ACTIVE.value,
+            ops.adapt_datetimefield_value(now),
+        ]
+    table = StockClaim._meta.db_table
+    cursor.execute(
+        f'INSERT INTO "{table}" ("stock_level_id", "quantity", "ref", "expires_at", "status", '
+        f'"created_at") VALUES {", ".join(rows)} ON CONFLICT DO NOTHING RETURNING "id", "ref"',
+        params,
+    )
+    ids = {ref: pk for pk, ref in cursor.fetchall()}
+    for c in claims:
+        c.pk = ids.get(c.ref)
+    return next((c.ref for c in claims if c.pk is None), None)
 
 
 def _out_of_stock(r: ClaimRequest) -> InventoryError:
@@ -270,13 +303,20 @@ def _out_of_stock(r: ClaimRequest) -> InventoryError:
 
 
 def _release(claims: list[StockClaim], now: datetime) -> int:
+    """Give the units back; expired or recalled lots they were holding on to go at once (claims
+    count such units out but do not write them off, see `_claim_sql`)."""
     released = 0
+    levels: set[int] = set()
     for c in sorted(claims, key=lambda c: (c.stock_level_id, c.pk)):
         if StockClaim.objects.filter(pk=c.pk, status=ACTIVE).update(
             status=StockClaim.Status.RELEASED, closed_at=now
         ):
             StockLevel.objects.filter(pk=c.stock_level_id).update(claimed=F("claimed") - c.quantity)
+            levels.add(c.stock_level_id)
             released += 1
+    today = timezone.localdate()
+    for sl_id in sorted(levels):
+        _write_off_expired(sl_id, today=today)
     return released
 
 

@@ -21,7 +21,7 @@ from linli.community.network_store import engine_for
 from linli.community.reach.engine import ReachEngine
 from linli.community.reach.errors import ReachError
 from linli.community.reach.isochrone import isochrone
-from linli.community.selectors import household_for_user
+from linli.community.selectors import home_point_for_user, household_for_user
 from linli.core.errors import CoreError, CoreErrorCode
 from linli.core.formats import FORMATS_BY_SLUG
 from linli.shops.errors import ShopsError, ShopsErrorCode
@@ -144,16 +144,17 @@ def walk_minutes_for_user(
     """Minutes from the user's home to each of `outlets` within `minutes`, for a range check.
 
     Same rules as `nearby_for_user` (active outlets of the home's community, street network), but
-    for outlets the caller already holds: queries are the home (1) and the network digest (1); the
+    for outlets the caller already holds: one query (the home with its network's digest); the
     walk is remembered per process and network. Outlets out of range are missing from the result.
     Raises no_household, network_missing or home_off_network.
     """
     check_nearby_args(minutes=minutes, format_slug=None)
-    home = household_for_user(user=user)
-    if home is None:
+    b = home_point_for_user(user=user)
+    if b is None:
         raise CommunityError(CommunityErrorCode.NO_HOUSEHOLD)
-    b = home.building
-    engine = engine_for(b.community_id)
+    if b.network_digest is None:
+        raise CommunityError(CommunityErrorCode.NETWORK_MISSING)
+    engine = engine_for(b.community_id, digest=b.network_digest)
     mine = [o for o in outlets if o.active and o.community_id == b.community_id]
     memo = _walks.setdefault(engine, {})
     keys = [(b.lat, b.lon, o.lat, o.lon, float(minutes)) for o in mine]

@@ -83,7 +83,7 @@ def test_recall_stops_sale_at_once_and_held_units_are_never_handed_over(
     assert code_of(lambda: inv.stock_claims_commit(refs=["order-line:2"])) == "lot_recalled"
     inv.stock_claims_release(refs=["order-line:2"])
     assert stock_available(outlet_id=marco_outlet.pk, product_id=tomato.pk) == 1
-    # The next claim writes the recalled units off first; only the good unit is sold.
+    # Releasing the hold wrote the recalled units off; only the good unit is sold.
     inv.stock_claim(
         outlet_id=marco_outlet.pk,
         product_id=tomato.pk,

@@ -1,0 +1,61 @@
+"""Hot-path SQL helpers: a compiled query answers like the ORM; inserted rows are real rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from linli.accounts.models import ApiToken, ConsentRecord, User
+from linli.core.sql import CompiledQuery, CompileError, insert_rows
+
+pytestmark = pytest.mark.django_db
+
+
+def _consents(user_id: int, kind: str):  # type: ignore[no-untyped-def]
+    return (
+        ConsentRecord.objects.filter(user_id=user_id, kind=kind)
+        .order_by("pk")
+        .values_list("pk", "user__phone", "granted", "recorded_at")
+    )
+
+
+CONSENTS = CompiledQuery(_consents, user_id=int, kind=str)
+
+
+def test_compiled_query_answers_as_the_orm_does_for_any_arguments(rosa, marco):
+    ConsentRecord.objects.create(user=rosa, kind="profiling", granted=True)
+    ConsentRecord.objects.create(user=rosa, kind="profiling", granted=False)
+    ConsentRecord.objects.create(user=marco, kind="profiling", granted=True)
+    ConsentRecord.objects.create(user=rosa, kind="marketing", granted=True)
+    for user in (rosa, marco):
+        for kind in ("profiling", "marketing", "location"):
+            expected = list(_consents(user.pk, kind))
+            assert CONSENTS.rows(user_id=user.pk, kind=kind) == expected
+    # converted like the ORM's rows: booleans and aware datetimes, also on SQLite
+    pk, phone, granted, at = CONSENTS.first(user_id=rosa.pk, kind="profiling")
+    assert (phone, granted) == (rosa.phone, True)
+    assert at.tzinfo is not None and abs(timezone.now() - at) < timedelta(minutes=1)
+    assert CONSENTS.first(user_id=rosa.pk, kind="nothing") is None
+
+
+def test_compiled_query_refuses_a_placeholder_the_orm_rewrote(rosa):
+    # icontains turns the argument into a LIKE pattern: binding it later would be wrong
+    like = CompiledQuery(lambda name: User.objects.filter(phone__icontains=name), name=str)
+    with pytest.raises(CompileError):
+        like.rows(name="138")
+    with pytest.raises(ValueError):
+        CompiledQuery(lambda day: User.objects.all(), day=object)
+
+
+def test_insert_rows_writes_every_row_and_sets_pks(rosa, marco):
+    tokens = [
+        ApiToken(user=user, name=f"t{i}", key_hash=f"{i:064d}", prefix=f"ll_{i}")
+        for i, user in enumerate([rosa, marco, rosa])
+    ]
+    insert_rows(tokens)
+    assert all(t.pk for t in tokens) and len({t.pk for t in tokens}) == 3
+    stored = {t.pk: (t.user_id, t.name, t.revoked) for t in ApiToken.objects.all()}
+    assert stored == {t.pk: (t.user_id, t.name, False) for t in tokens}
+    assert insert_rows([]) == []
