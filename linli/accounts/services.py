@@ -5,8 +5,10 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.db import connections, router, transaction
@@ -192,11 +194,23 @@ def _token_user_sql() -> str:
     user, token = User._meta.db_table, ApiToken._meta.db_table
     cols = ", ".join(f'u."{f.column}"' for f in User._meta.concrete_fields)
     return (
-        f'SELECT {cols}, t."id" AS "_token_id",'
-        ' (t."last_used_at" IS NULL OR t."last_used_at" < %s) AS "_token_stale"'
+        f'SELECT {cols}, t."id", (t."last_used_at" IS NULL OR t."last_used_at" < %s)'
         f' FROM "{token}" t INNER JOIN "{user}" u ON u."id" = t."user_id"'
         ' WHERE t."key_hash" = %s AND NOT t."revoked" AND u."is_active"'
     )
+
+
+def _user_from_row(db: str, row: Sequence[Any]) -> User:
+    """A User from its columns as the ORM would make it (on SQLite: aware datetimes, booleans).
+    What a raw queryset does, without its per-query resolving of columns (~0.1 ms)."""
+    connection = connections[db]
+    fields = User._meta.concrete_fields
+    values = list(row)
+    for i, field in enumerate(fields):
+        col = field.get_col(User._meta.db_table)
+        for convert in connection.ops.get_db_converters(col) + field.get_db_converters(connection):
+            values[i] = convert(values[i], col, connection)
+    return User.from_db(db, [f.attname for f in fields], values)
 
 
 def api_token_authenticate(*, key: str) -> User:
@@ -205,16 +219,17 @@ def api_token_authenticate(*, key: str) -> User:
     once), plus an UPDATE of the token's last use at most every TOKEN_USE_RECORD_EVERY."""
     now = timezone.now()
     db = router.db_for_read(User)
-    stale_before = connections[db].ops.adapt_datetimefield_value(now - TOKEN_USE_RECORD_EVERY)
-    users = User.objects.raw(_token_user_sql(), [stale_before, ApiToken.hash(key)], using=db)
-    user = next(iter(users), None)
-    if user is None:
+    connection = connections[db]
+    stale_before = connection.ops.adapt_datetimefield_value(now - TOKEN_USE_RECORD_EVERY)
+    with connection.cursor() as cursor:
+        cursor.execute(_token_user_sql(), [stale_before, ApiToken.hash(key)])
+        row = cursor.fetchone()
+    if row is None:
         raise AccountsError(AccountsErrorCode.TOKEN_INVALID)
-    # the token's columns came as attributes of the user: take them off again
-    token_id, stale = user.__dict__.pop("_token_id"), user.__dict__.pop("_token_stale")
+    *user_columns, token_id, stale = row
     if stale:
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
-    return user
+    return _user_from_row(db, user_columns)
 
 
 def consent_set(*, user: User, kind: str, granted: bool) -> ConsentRecord:
