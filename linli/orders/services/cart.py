@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.db import connections, router, transaction
@@ -42,12 +44,39 @@ def _upsert_sql() -> str:
     )
 
 
-def _upsert(*, resident_id: int, listing_id: int, quantity: int) -> tuple[int, int] | None:
+@cache
+def _cart_create_sql() -> str:
+    c = Cart._meta.db_table
+    return (
+        f'INSERT INTO "{c}" ("resident_id", "updated_at") VALUES (%s, %s)'
+        ' ON CONFLICT ("resident_id") DO NOTHING'
+    )
+
+
+@cache
+def _line_delete_sql() -> str:
+    cl, c = CartLine._meta.db_table, Cart._meta.db_table
+    return (
+        f'DELETE FROM "{cl}" WHERE "listing_id" = %s'
+        f' AND "cart_id" = (SELECT c."id" FROM "{c}" c WHERE c."resident_id" = %s)'
+    )
+
+
+def _write(sql: str, params: Sequence[Any]) -> tuple[int, ...] | None:
+    """One statement, in the caller's transaction if there is one, else committed on its own:
+    no BEGIN/COMMIT round trips (`bulk_create` and `delete()` add them). Its first row, if any."""
     connection = connections[router.db_for_write(CartLine)]
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(), [quantity, now, resident_id, listing_id])
-        row = cursor.fetchone()
+        cursor.execute(sql, params)
+        return cursor.fetchone() if cursor.description else None
+
+
+def _now() -> Any:
+    return connections[router.db_for_write(CartLine)].ops.adapt_datetimefield_value(timezone.now())
+
+
+def _upsert(*, resident_id: int, listing_id: int, quantity: int) -> tuple[int, int] | None:
+    row = _write(_upsert_sql(), [quantity, _now(), resident_id, listing_id])
     return (row[0], row[1]) if row else None
 
 
@@ -80,7 +109,7 @@ def cart_line_set(*, resident: User, listing_id: int, quantity: int) -> CartLine
     got = _upsert(resident_id=resident.pk, listing_id=listing_id, quantity=quantity)
     if got is None:
         _raise_unavailable(listing_id)
-        Cart.objects.bulk_create([Cart(resident=resident)], ignore_conflicts=True)
+        _write(_cart_create_sql(), [resident.pk, _now()])
         got = _upsert(resident_id=resident.pk, listing_id=listing_id, quantity=quantity)
         if got is None:  # delisted or closed in between
             _raise_unavailable(listing_id)
@@ -103,7 +132,7 @@ def cart_line_add(*, resident: User, listing_id: int, quantity: int = 1) -> Cart
 
 
 def cart_line_remove(*, resident: User, listing_id: int) -> None:
-    CartLine.objects.filter(cart__resident=resident, listing_id=listing_id).delete()
+    _write(_line_delete_sql(), [listing_id, resident.pk])
 
 
 def cart_clear(*, resident: User, outlet_ids: list[int] | None = None) -> None:

@@ -137,6 +137,19 @@ def test_add_adds_within_the_limit(hood, settings):
     assert CartLine.objects.get().quantity == 3
 
 
+@pytest.mark.django_db(transaction=True)
+def test_no_transaction_round_trips(tmp_path, django_assert_num_queries):
+    """Outside a test's transaction Django logs BEGIN and COMMIT too: the cart takes none."""
+    hood = build_neighbourhood(tmp_path)
+    key = api_token_create(user=hood.resident, name="phone app")
+    app = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    water = hood.marco.listings["农夫山泉 550ml"]
+    with django_assert_num_queries(7):  # as in test_cart_requests_take_few_statements
+        assert put(app, water.pk, 1).status_code == 200
+    with django_assert_num_queries(3):
+        assert put(app, water.pk, 0).json()["lines"] == []
+
+
 @postgres_only()
 @pytest.mark.django_db(transaction=True)
 def test_first_lines_of_one_resident_in_parallel_make_one_cart(tmp_path):
