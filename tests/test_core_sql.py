@@ -34,7 +34,7 @@ def test_compiled_query_answers_as_the_orm_does_for_any_arguments(rosa, marco):
             expected = list(_consents(user.pk, kind))
             assert CONSENTS.rows(user_id=user.pk, kind=kind) == expected
     # converted like the ORM's rows: booleans and aware datetimes, also on SQLite
-    pk, phone, granted, at = CONSENTS.first(user_id=rosa.pk, kind="profiling")
+    _pk, phone, granted, at = CONSENTS.first(user_id=rosa.pk, kind="profiling")
     assert (phone, granted) == (rosa.phone, True)
     assert at.tzinfo is not None and abs(timezone.now() - at) < timedelta(minutes=1)
     assert CONSENTS.first(user_id=rosa.pk, kind="nothing") is None
