@@ -13,19 +13,22 @@ transactions around the call instead of one `@transaction.atomic` around everyth
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from linli.accounts.models import Role, User
 from linli.core.errors import CoreError, CoreErrorCode
 from linli.core.events import publish
+from linli.core.sql import insert_rows
 from linli.payments.errors import PaymentsError, PaymentsErrorCode
 from linli.payments.events import PaymentCaptured, RefundSucceeded
 from linli.payments.gateways import gateway_enabled, gateway_get
@@ -81,6 +84,7 @@ def payment_create(
     subject: str,
     idempotency_key: str,
     gateway: str = "sandbox",
+    new: bool = False,
 ) -> Payment:
     """Create a payment, or return the one this payer already created with this key.
 
@@ -88,6 +92,12 @@ def payment_create(
     the loser gets the IntegrityError, reads the winner's row and returns it. Reusing a key for a
     different amount, reference or gateway is refused (`idempotency_mismatch`). Only the INSERT
     needs a savepoint (to read the winner after losing); the rest is plain reads.
+
+    `new=True`: the caller knows no payment can carry this key yet, because the key names a row
+    it inserted in its own, still open transaction (checkout uses f"checkout:{pk}"). Then there
+    is nothing to look up and no race to lose: one plain INSERT, no read, no savepoint. Should it
+    still hit a unique constraint (the key, or an out_trade_no drawn twice), the IntegrityError
+    propagates and rolls back the caller's transaction rather than being swallowed here.
     """
     _check_amount(amount_fen)
     _check_key(idempotency_key)
@@ -95,6 +105,20 @@ def payment_create(
         raise CoreError(CoreErrorCode.INVALID_INPUT, reason="reference: 1-64 characters")
     if not gateway_enabled(gateway):
         raise PaymentsError(PaymentsErrorCode.GATEWAY_UNKNOWN, gateway=gateway)
+
+    def insert() -> Payment:
+        return Payment.objects.create(
+            payer=payer,
+            amount_fen=amount_fen,
+            reference=reference,
+            subject=(subject or reference)[:128],
+            idempotency_key=idempotency_key,
+            gateway=gateway,
+            out_trade_no=_new_number("LL"),
+        )
+
+    if new:
+        return insert()
     lookup = Payment.objects.filter(payer=payer, idempotency_key=idempotency_key)
     existing = lookup.first()
     if existing is not None:
@@ -102,15 +126,7 @@ def payment_create(
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                return Payment.objects.create(
-                    payer=payer,
-                    amount_fen=amount_fen,
-                    reference=reference,
-                    subject=(subject or reference)[:128],
-                    idempotency_key=idempotency_key,
-                    gateway=gateway,
-                    out_trade_no=_new_number("LL"),
-                )
+                return insert()
         except IntegrityError:
             existing = lookup.first()
             if existing is not None:
@@ -156,113 +172,213 @@ def payment_prepay(
 
 
 def _log_notification(
-    gateway: str, headers: dict[str, str], body: bytes | str, prefixes: tuple[str, ...]
+    gateway: str,
+    headers: dict[str, str],
+    body: bytes | str,
+    prefixes: tuple[str, ...],
+    **fields: Any,
 ) -> PaymentNotification:
+    """One INSERT of the notification with what is known of it (outcome, verified, payment)."""
     kept = {
         k: v[:512]
         for k, v in headers.items()
         if k in LOGGED_HEADERS or any(k.startswith(p) for p in prefixes)
     }
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    # one INSERT: committed on its own (autocommit), before any verification
-    return PaymentNotification.objects.create(
-        gateway=gateway[:32], headers=kept, body=text[:MAX_LOGGED_BODY]
+    note = PaymentNotification(
+        gateway=gateway[:32], headers=kept, body=text[:MAX_LOGGED_BODY], **fields
     )
-
-
-def _set_outcome(note: PaymentNotification, outcome: str, **fields: object) -> None:
-    PaymentNotification.objects.filter(pk=note.pk).update(outcome=outcome, **fields)
+    insert_rows([note])  # the model's INSERT without the ORM's per-call compiling
+    return note
 
 
 def payment_notify(*, gateway: str, headers: Mapping[str, str], body: bytes | str) -> Payment:
     """Verify a gateway notification, log it, and capture the payment once.
 
-    Every notification is stored first (its own transaction), verified or not. A verified
-    "paid" notification whose amount equals the payment's captures it with one conditional
-    UPDATE; only the delivery that moves the row publishes `PaymentCaptured`. Replays return the
-    same payment and publish nothing. Raises signature_invalid, payment_not_found,
-    amount_mismatch or gateway_unknown (the outcome is logged before raising).
+    Every notification is logged, verified or not, by one INSERT that already carries its
+    outcome. Verification needs no database, so it comes first: a rejected notification is
+    logged on its own (autocommit) before raising; a verified one is logged in the same
+    transaction as its capture, so the row and the capture commit together. If anything fails
+    unexpectedly (verification or capture), the notification is still logged, as `received`,
+    before the error propagates.
+
+    A verified "paid" notification captures with one conditional UPDATE … RETURNING (open, this
+    out_trade_no, this amount); only the delivery that moves the row publishes
+    `PaymentCaptured`. Replays return the same payment and publish nothing. Raises
+    signature_invalid, payment_not_found, amount_mismatch or gateway_unknown (the outcome is
+    logged before raising).
     """
+    Outcome = PaymentNotification.Outcome
     lowered = lower_headers(headers)
     if not gateway_enabled(gateway):
-        note = _log_notification(gateway, lowered, body, ())
-        _set_outcome(note, PaymentNotification.Outcome.GATEWAY_UNKNOWN)
+        _log_notification(gateway, lowered, body, (), outcome=Outcome.GATEWAY_UNKNOWN)
         raise PaymentsError(PaymentsErrorCode.GATEWAY_UNKNOWN, gateway=gateway)
     gw = gateway_get(gateway)
-    note = _log_notification(gateway, lowered, body, gw.logged_header_prefixes)
+    prefixes = gw.logged_header_prefixes
     try:
         parsed = gw.parse_notification(lowered, body)
     except SignatureInvalid as e:
+        note = _log_notification(
+            gateway, lowered, body, prefixes, outcome=Outcome.SIGNATURE_INVALID
+        )
         log.warning("rejected %s notification %s: %s", gateway, note.pk, e)
-        _set_outcome(note, PaymentNotification.Outcome.SIGNATURE_INVALID)
         raise PaymentsError(PaymentsErrorCode.SIGNATURE_INVALID) from e
-    payment, error = _capture(gateway, parsed, note)
+    except Exception:
+        _log_notification(gateway, lowered, body, prefixes)
+        raise
+
+    logged: list[PaymentNotification] = []
+
+    def log_verified(outcome: str, payment: Payment | None) -> None:
+        logged.append(
+            _log_notification(
+                gateway,
+                lowered,
+                body,
+                prefixes,
+                verified=True,
+                out_trade_no=parsed.out_trade_no[:32],
+                outcome=outcome,
+                payment=payment,
+            )
+        )
+
+    payment, error = _capture(gateway, parsed, log_verified, logged)
     if error is not None:
         raise error
     assert payment is not None
     return payment
 
 
+@functools.cache
+def _capture_sql(db: str) -> tuple[str, list[str], list[tuple[Any, list[Any]]]]:
+    """The capture UPDATE for one database alias, built once from the model's table and columns,
+    with the attnames and converters of the row it returns (what a raw queryset would resolve
+    again on every call)."""
+    connection = connections[db]
+    qn = connection.ops.quote_name
+    meta = Payment._meta
+    fields = meta.concrete_fields
+    col = {f.name: qn(str(f.column)) for f in fields}
+    sql = (
+        f"UPDATE {qn(meta.db_table)} SET {col['status']} = %s, {col['transaction_id']} = %s, "
+        f"{col['captured_at']} = %s, {col['updated_at']} = %s "
+        f"WHERE {col['gateway']} = %s AND {col['out_trade_no']} = %s "
+        f"AND {col['amount_fen']} = %s AND {col['status']} IN (%s, %s) "
+        f"RETURNING {', '.join(col.values())}"
+    )
+    converters = []
+    for f in fields:
+        expression = f.get_col(meta.db_table)
+        converters.append(
+            (
+                expression,
+                connection.ops.get_db_converters(expression) + f.get_db_converters(connection),
+            )
+        )
+    return sql, [f.attname for f in fields], converters
+
+
+def _capture_update(gateway: str, n: Notification) -> Payment | None:
+    """Capture with one conditional UPDATE … RETURNING and return the row as it now is.
+
+    Matches only an open payment with this gateway, number and amount, so concurrent
+    deliveries cannot both move it (on PostgreSQL the others wait for the row, then see it
+    captured and match nothing). Raw SQL because `QuerySet.update` cannot return rows; RETURNING
+    works on SQLite ≥ 3.35 and PostgreSQL. The row is converted as the ORM would (aware datetimes
+    on SQLite), so the payment is returned without being read again."""
+    db = router.db_for_write(Payment)
+    connection = connections[db]
+    sql, attnames, converters = _capture_sql(db)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [
+        Payment.Status.CAPTURED.value,
+        n.transaction_id or None,
+        now,
+        now,
+        gateway,
+        n.out_trade_no,
+        n.amount_fen,
+        *(s.value for s in Payment.OPEN_STATUSES),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for i, (expression, convert) in enumerate(converters):
+        for c in convert:
+            values[i] = c(values[i], expression, connection)
+    return Payment.from_db(db, attnames, values)
+
+
 def _capture(
-    gateway: str, n: Notification, note: PaymentNotification
+    gateway: str,
+    n: Notification,
+    log_verified: Callable[[str, Payment | None], None],
+    logged: list[PaymentNotification],
+) -> tuple[Payment | None, PaymentsError | None]:
+    """Capture and log in one transaction. Whatever fails (the capture, its commit, or a
+    PaymentCaptured handler run on that commit), the notification stays logged: as it was if its
+    row was committed, else on its own as `received`."""
+    body_failed = False
+    try:
+        with transaction.atomic():
+            try:
+                return _capture_and_log(gateway, n, log_verified)
+            except Exception:
+                body_failed = True
+                raise
+    except Exception:
+        # A failing body certainly rolled the row back; after it, only the row can tell (a
+        # handler failing after the commit leaves it stored, a failed COMMIT does not).
+        if body_failed or not PaymentNotification.objects.filter(pk=logged[-1].pk).exists():
+            log_verified(PaymentNotification.Outcome.RECEIVED, None)
+        raise
+
+
+def _capture_and_log(
+    gateway: str, n: Notification, log_verified: Callable[[str, Payment | None], None]
 ) -> tuple[Payment | None, PaymentsError | None]:
     Outcome = PaymentNotification.Outcome
     error: PaymentsError | None = None
-    with transaction.atomic():
+    payment = _capture_update(gateway, n) if n.paid else None
+    if payment is not None:  # this delivery moved the row
+        outcome = Outcome.CAPTURED
+        publish(
+            PaymentCaptured(
+                payment_id=payment.pk,
+                reference=payment.reference,
+                amount_fen=payment.amount_fen,
+                payer_id=payment.payer_id,
+            )
+        )
+    else:  # not captured by this delivery: read the payment to say why
         payment = Payment.objects.filter(gateway=gateway, out_trade_no=n.out_trade_no).first()
-        fields: dict[str, object] = {"verified": True, "out_trade_no": n.out_trade_no[:32]}
         if payment is None:
             outcome = Outcome.PAYMENT_NOT_FOUND
             error = PaymentsError(PaymentsErrorCode.PAYMENT_NOT_FOUND)
+        elif n.amount_fen != payment.amount_fen:
+            log.error(
+                "amount mismatch on %s: expected %s, notified %s",
+                payment.out_trade_no,
+                payment.amount_fen,
+                n.amount_fen,
+            )
+            outcome = Outcome.AMOUNT_MISMATCH
+            error = PaymentsError(
+                PaymentsErrorCode.AMOUNT_MISMATCH, expected=payment.amount_fen, got=n.amount_fen
+            )
+        elif not n.paid:
+            outcome = Outcome.NOT_PAID
+        elif payment.status == Payment.Status.CAPTURED:
+            outcome = Outcome.DUPLICATE
         else:
-            fields["payment"] = payment
-            if n.amount_fen != payment.amount_fen:
-                log.error(
-                    "amount mismatch on %s: expected %s, notified %s",
-                    payment.out_trade_no,
-                    payment.amount_fen,
-                    n.amount_fen,
-                )
-                outcome = Outcome.AMOUNT_MISMATCH
-                error = PaymentsError(
-                    PaymentsErrorCode.AMOUNT_MISMATCH, expected=payment.amount_fen, got=n.amount_fen
-                )
-            elif not n.paid:
-                outcome = Outcome.NOT_PAID
-            else:
-                now = timezone.now()
-                moved = Payment.objects.filter(
-                    pk=payment.pk, status__in=Payment.OPEN_STATUSES
-                ).update(
-                    status=Payment.Status.CAPTURED,
-                    transaction_id=n.transaction_id or None,
-                    captured_at=now,
-                    updated_at=now,
-                )
-                if moved:  # this delivery moved the row: we know what it holds now
-                    payment.status = Payment.Status.CAPTURED
-                    payment.transaction_id = n.transaction_id or None
-                    payment.captured_at = payment.updated_at = now
-                    outcome = Outcome.CAPTURED
-                    publish(
-                        PaymentCaptured(
-                            payment_id=payment.pk,
-                            reference=payment.reference,
-                            amount_fen=payment.amount_fen,
-                            payer_id=payment.payer_id,
-                        )
-                    )
-                else:
-                    payment.refresh_from_db()
-                    if payment.status == Payment.Status.CAPTURED:
-                        outcome = Outcome.DUPLICATE
-                    else:
-                        # Money arrived for a payment we had closed: needs a refund by hand.
-                        log.error(
-                            "payment %s paid after it was %s", payment.out_trade_no, payment.status
-                        )
-                        outcome = Outcome.LATE
-        _set_outcome(note, outcome, **fields)
+            # Money arrived for a payment we had closed: needs a refund by hand.
+            log.error("payment %s paid after it was %s", payment.out_trade_no, payment.status)
+            outcome = Outcome.LATE
+    log_verified(outcome, payment)
     return payment, error
 
 
