@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.core import fulfilment
+from linli.core.sql import insert_rows
 from linli.inventory.services import stock_claims_commit, stock_claims_release
 from linli.orders.domain import PAID_STATES, Actor, Status, TransitionError, transition
 from linli.orders.errors import OrdersError, OrdersErrorCode
@@ -74,6 +75,45 @@ def move(
         for name, value in values.items():
             setattr(order, name, value)
     return order
+
+
+def move_many(
+    orders: list[Order],
+    target: Status,
+    actor_kind: Actor,
+    actor: User | None = None,
+    note: str = "",
+) -> None:
+    """`move` for several orders in the same status: one conditional UPDATE, one INSERT of all
+    their events. Raises if any of them moved meanwhile; run it inside the caller's transaction,
+    which then rolls back whatever this UPDATE did move. Sets status and stamp on the objects."""
+    if not orders:
+        return
+    source = Status(orders[0].status)
+    if any(Status(o.status) != source for o in orders):
+        raise ValueError("move_many: the orders must all be in the same status")
+    try:
+        transition(source, target, actor_kind)
+    except TransitionError as e:
+        raise OrdersError(OrdersErrorCode.TRANSITION, source=source, target=target) from e
+    now = timezone.now()
+    values: dict[str, Any] = {"status": target}
+    if target in STAMP:
+        values[STAMP[target]] = now
+    moved = Order.objects.filter(pk__in=[o.pk for o in orders], status=source).update(**values)
+    if moved != len(orders):
+        raise OrdersError(OrdersErrorCode.TRANSITION, source=source, target=target)
+    insert_rows(
+        [
+            OrderEvent(
+                order=o, source=source, target=target, actor_kind=actor_kind, actor=actor, note=note
+            )
+            for o in orders
+        ]
+    )
+    for o in orders:
+        for name, value in values.items():
+            setattr(o, name, value)
 
 
 def _order_for_shop(actor: User, order_id: int, *, lock: bool = False) -> Order:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+import functools
+
+from django.db import connections, router, transaction
 from django.db.models import F
 
 from linli.core import fulfilment
 from linli.inventory.services import stock_claims_extend, stock_claims_release
 from linli.orders.domain import Actor, Status
 from linli.orders.models import Order, OrderLine
-from linli.orders.services.lifecycle import _refund, move
+from linli.orders.services.lifecycle import _refund, move, move_many
 
 
 def _checkout_id(reference: str) -> int | None:
@@ -19,30 +21,75 @@ def _checkout_id(reference: str) -> int | None:
     return int(pk)
 
 
-def _orders_with_refs(checkout_id: int) -> list[tuple[Order, list[str]]]:
-    """The checkout's orders (by pk) with their lines' claim refs, in one query."""
-    by_order: dict[int, tuple[Order, list[str]]] = {}
-    lines = (
-        OrderLine.objects.filter(order__checkout_id=checkout_id)
-        .select_related("order")
-        .order_by("order_id", "pk")
+# What the capture needs of an order, in model field order (`Order.from_db` wants that order);
+# everything else is deferred and loaded only if the rare paths below touch it.
+_ORDER_FIELDS = ("id", "checkout_id", "status", "fulfilment_method", "total_fen", "refunded_fen")
+
+
+@functools.cache
+def _orders_sql(db: str) -> tuple[str, list[str]]:
+    """SELECT the checkout's orders with their line ids, locking the orders (not the lines)."""
+    connection = connections[db]
+    qn = connection.ops.quote_name
+    names = [f.attname for f in Order._meta.concrete_fields if f.attname in _ORDER_FIELDS]
+    assert len(names) == len(_ORDER_FIELDS)
+    columns = {f.attname: qn(str(f.column)) for f in Order._meta.concrete_fields}
+    line_order = qn(str(OrderLine._meta.get_field("order").column))
+    line_id = qn(str(OrderLine._meta.get_field("id").column))
+    lock = " FOR UPDATE OF o" if connection.features.has_select_for_update_of else ""
+    sql = (
+        f"SELECT {', '.join('o.' + columns[n] for n in names)}, l.{line_id}"
+        f" FROM {qn(Order._meta.db_table)} o"
+        f" INNER JOIN {qn(OrderLine._meta.db_table)} l ON l.{line_order} = o.{columns['id']}"
+        f" WHERE o.{columns['checkout_id']} = %s ORDER BY o.{columns['id']}, l.{line_id}{lock}"
     )
-    for line in lines:
-        by_order.setdefault(line.order_id, (line.order, []))[1].append(line.claim_ref)
+    return sql, names
+
+
+def _orders_with_refs(checkout_id: int) -> list[tuple[Order, list[str]]]:
+    """The checkout's orders (by pk) with their lines' claim refs, in one plain statement.
+
+    Hand-written because the ORM's select_related query took ~0.9 ms of Python to build and read
+    for ~0.3 ms in the database. The orders are locked (PostgreSQL; SQLite's writer lock covers
+    it), so the status read here stays true until commit: the unpaid-timeout job cancelling one
+    of them now either went first (we see it cancelled) or waits and then finds it paid."""
+    db = router.db_for_write(Order)
+    sql, names = _orders_sql(db)
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, [checkout_id])
+        rows = cursor.fetchall()
+    by_order: dict[int, tuple[Order, list[str]]] = {}
+    for *values, line_id in rows:
+        entry = by_order.get(values[0])
+        if entry is None:
+            entry = by_order[values[0]] = (Order.from_db(db, names, values), [])
+        entry[1].append(OrderLine.from_db(db, ["id"], [line_id]).claim_ref)
     return list(by_order.values())
 
 
 def on_payment_captured(event: object) -> None:
     """placed → paid for every order of the checkout. If the orders were already cancelled (the
-    money came after the unpaid timeout), give it straight back: never keep money for nothing."""
+    money came after the unpaid timeout), give it straight back: never keep money for nothing.
+
+    The usual case costs four statements whatever the number of shops: the orders with their
+    lines, one UPDATE keeping all their stock claims, one UPDATE moving them all to paid, one
+    INSERT of their events. Only when some hold has lapsed does it go order by order."""
     checkout_id = _checkout_id(getattr(event, "reference", ""))
     if checkout_id is None:
         return
     late: list[Order] = []
     with transaction.atomic():
-        for order, refs in _orders_with_refs(checkout_id):
+        orders = _orders_with_refs(checkout_id)
+        placed = [(order, refs) for order, refs in orders if order.status == Status.PLACED]
+        refs = [ref for _, order_refs in placed for ref in order_refs]
+        # Paid goods are held until hand-over, never released by the unpaid timeout.
+        if placed and stock_claims_extend(refs=refs, expires_at=None) == len(refs):
+            move_many([order for order, _ in placed], Status.PAID, Actor.SYSTEM)
+            for order, _ in placed:
+                fulfilment.call_hook(order.fulfilment_method, "on_paid", order_id=order.pk)
+        # Orders still placed here have a lapsed hold somewhere: decide order by order.
+        for order, refs in orders:
             if order.status == Status.PLACED:
-                # Paid goods are held until hand-over, never released by the unpaid timeout.
                 if stock_claims_extend(refs=refs, expires_at=None) == len(refs):
                     move(order, Status.PAID, Actor.SYSTEM, refresh=False)
                     fulfilment.call_hook(order.fulfilment_method, "on_paid", order_id=order.pk)

@@ -52,9 +52,9 @@ def test_cart_checkout_and_lists(
         amount_fen=out["total_fen"],
         paid=True,
     )
-    # logged (1); capture: payment, UPDATE, outcome (+ 2 atomic); orders paid: lines with their
-    # orders, then per order claims kept, status, event (+ 2 atomic)
-    with django_assert_max_num_queries(15), django_capture_on_commit_callbacks(execute=True):
+    # capture: UPDATE … RETURNING, logged (+ 2 atomic); orders paid: lines with their orders,
+    # all claims kept, all orders paid, all events (+ 2 atomic)
+    with django_assert_max_num_queries(10), django_capture_on_commit_callbacks(execute=True):
         payment_notify(gateway="sandbox", headers=headers, body=note.encode())
 
     with django_assert_max_num_queries(4):
