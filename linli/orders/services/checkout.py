@@ -12,17 +12,17 @@ from __future__ import annotations
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from linli.accounts.models import User
-from linli.catalog.models import Listing
 from linli.core import fulfilment
 from linli.core.money import format_fen
+from linli.core.sql import CompiledQuery, insert_rows
 from linli.core.storage import coldest
 from linli.inventory.services import ClaimRequest, stock_claims_create
 from linli.orders.domain import Status
@@ -31,6 +31,7 @@ from linli.orders.models import CartLine, Checkout, Order, OrderEvent, OrderLine
 from linli.orders.services.cart import check_quantity
 from linli.payments.services import payment_create
 from linli.shops.hours import is_open
+from linli.shops.models import Outlet
 from linli.shops.nearby import walk_minutes_for_user
 
 
@@ -61,22 +62,91 @@ def checkout_submit(
 ) -> Checkout:
     """Turn the resident's cart into a checkout (payment pending) with one order per shop.
 
-    Raises OrdersError/InventoryError with nothing changed when any line cannot be had.
+    Raises OrdersError/InventoryError with nothing changed when any line cannot be had. A key
+    already used returns its checkout: found when the checkout INSERT meets the unique key (or,
+    the cart being empty after that first checkout, looked up), so a first submission pays no
+    lookup.
     """
     key = (idempotency_key or "").strip()[:64]
     if not key:
         raise OrdersError(OrdersErrorCode.CART_EMPTY)
-    existing = Checkout.objects.filter(resident=resident, idempotency_key=key).first()
-    if existing is not None:
-        return existing
     try:
         return _submit(resident, key, choices or {}, expected_total_fen, gateway)
     except IntegrityError:
-        # A parallel submission with the same key committed first: answer with its result.
-        existing = Checkout.objects.filter(resident=resident, idempotency_key=key).first()
+        # A parallel or earlier submission with the same key committed first: its result.
+        existing = _existing(resident, key)
         if existing is None:
             raise
         return existing
+    except OrdersError as e:
+        existing = _existing(resident, key) if e.code == OrdersErrorCode.CART_EMPTY else None
+        if existing is None:
+            raise
+        return existing
+
+
+def _existing(resident: User, key: str) -> Checkout | None:
+    return (
+        Checkout.objects.filter(resident=resident, idempotency_key=key)
+        .select_related("payment")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A cart line as checkout reads it (one row of `_CART`, no model instances)."""
+
+    pk: int
+    quantity: int
+    listing_id: int
+    price_fen: int
+    listing_active: bool
+    outlet_id: int
+    product_id: int
+    name: str
+    spec: str
+    storage: str
+    volume_ml: int | None
+    weight_g: int | None
+
+
+_OUTLET_COLUMNS = ("name", "active", "opening_hours", "community_id", "lat", "lon")
+# The cart with what checkout needs of listing, shop and product: one statement, compiled once.
+_CART = CompiledQuery(
+    lambda resident_id: (
+        CartLine.objects.filter(cart__resident_id=resident_id)
+        .order_by("listing__outlet_id", "listing__product_id")
+        .values_list(
+            "pk",
+            "quantity",
+            "listing_id",
+            "listing__price_fen",
+            "listing__active",
+            "listing__outlet_id",
+            "listing__product_id",
+            "listing__product__name",
+            "listing__product__spec",
+            "listing__product__storage",
+            "listing__product__volume_ml",
+            "listing__product__weight_g",
+            *(f"listing__outlet__{c}" for c in _OUTLET_COLUMNS),
+        )
+    ),
+    resident_id=int,
+)
+
+
+def _read_cart(resident: User) -> tuple[list[_Line], dict[int, Outlet]]:
+    lines, outlets = [], {}
+    for row in _CART.rows(resident_id=resident.pk):
+        line = _Line(*row[:12])
+        lines.append(line)
+        if line.outlet_id not in outlets:
+            outlets[line.outlet_id] = Outlet(
+                pk=line.outlet_id, **dict(zip(_OUTLET_COLUMNS, row[12:], strict=True))
+            )
+    return lines, outlets
 
 
 @transaction.atomic
@@ -87,35 +157,32 @@ def _submit(
     expected_total_fen: int | None,
     gateway: str,
 ) -> Checkout:
-    lines = list(
-        CartLine.objects.filter(cart__resident=resident)
-        .select_related("listing__outlet", "listing__product")
-        .order_by("listing__outlet_id", "listing__product_id")
-    )
+    lines, outlets = _read_cart(resident)
     if not lines:
         raise OrdersError(OrdersErrorCode.CART_EMPTY)
-    by_outlet: dict[int, list[CartLine]] = defaultdict(list)
+    total = sum(line.price_fen * line.quantity for line in lines)
+    now = timezone.now()
+    expires_at = now + timedelta(minutes=unpaid_minutes())
+    # Inserted first: the key decides between racing or repeated submissions before any check
+    # or claim (the loser's IntegrityError is answered with the winner's checkout).
+    checkout = Checkout(
+        resident=resident, idempotency_key=key, total_fen=total, expires_at=expires_at
+    )
+    insert_rows([checkout])
+    by_outlet: dict[int, list[_Line]] = defaultdict(list)
     for line in lines:
         check_quantity(line.quantity)
-        _check_listing(line.listing)
-        by_outlet[line.listing.outlet_id].append(line)
-
-    _check_in_range(resident, by_outlet, lines)
-    total = sum(line.listing.price_fen * line.quantity for line in lines)
+        _check_listing(line, outlets[line.outlet_id], now)
+        by_outlet[line.outlet_id].append(line)
+    _check_in_range(resident, outlets)
     if expected_total_fen is not None and expected_total_fen != total:
         raise OrdersError(
             OrdersErrorCode.PRICE_CHANGED,
             actual=format_fen(total),
             expected=format_fen(expected_total_fen),
         )
-
-    now = timezone.now()
-    expires_at = now + timedelta(minutes=unpaid_minutes())
-    # Inserted first: a racing submission with the same key fails here, before claiming.
-    checkout = Checkout.objects.create(
-        resident=resident, idempotency_key=key, total_fen=total, expires_at=expires_at
-    )
-    orders = _create_orders(checkout, resident, by_outlet, choices, expires_at)
+    providers = _providers(by_outlet, choices)
+    orders, order_lines = _create_orders(checkout, resident, by_outlet, outlets, providers)
     checkout.payment = payment_create(
         payer=resident,
         amount_fen=total,
@@ -123,9 +190,20 @@ def _submit(
         subject=_subject(lines),
         idempotency_key=f"checkout:{checkout.pk}",
         gateway=gateway,
+        new=True,  # the checkout row was inserted just now: its key cannot exist yet
     )
-    checkout.save(update_fields=["payment"])
-    CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Checkout._meta.db_table} SET payment_id = %s WHERE id = %s",
+            [checkout.payment.pk, checkout.pk],
+        )
+        cursor.execute(
+            f"DELETE FROM {CartLine._meta.db_table} WHERE id IN ({', '.join(['%s'] * len(lines))})",
+            [line.pk for line in lines],
+        )
+    # Claims last: the rows they lock (a popular product's stock, a locker) are held only until
+    # the commit that follows, not through the rest of the writes.
+    _claim(orders, order_lines, by_outlet, providers, choices, resident, expires_at)
     _keep(checkout, "orders", orders)
     return checkout
 
@@ -140,100 +218,113 @@ def _keep(instance: Any, related: str, objects: list[Any]) -> None:
     cache[related] = qs
 
 
-def _check_listing(listing: Listing) -> None:
-    outlet = listing.outlet
-    if not listing.active:
-        raise OrdersError(OrdersErrorCode.LISTING_UNAVAILABLE, name=listing.product.name)
-    if not outlet.active or not is_open(outlet.opening_hours, timezone.localtime()):
+def _check_listing(line: _Line, outlet: Outlet, now: datetime) -> None:
+    if not line.listing_active:
+        raise OrdersError(OrdersErrorCode.LISTING_UNAVAILABLE, name=line.name)
+    if not outlet.active or not is_open(outlet.opening_hours, timezone.localtime(now)):
         raise OrdersError(OrdersErrorCode.SHOP_CLOSED, shop=outlet.name)
 
 
-def _check_in_range(
-    resident: User, by_outlet: dict[int, list[CartLine]], lines: list[CartLine]
-) -> None:
+def _check_in_range(resident: User, outlets: dict[int, Outlet]) -> None:
     """Only shops of the resident's own 15-minute circle, measured on the street network."""
     limit = settings.LINLI_CIRCLE_MINUTES
-    outlets = [outlet_lines[0].listing.outlet for outlet_lines in by_outlet.values()]
-    minutes = walk_minutes_for_user(user=resident, outlets=outlets, minutes=limit)
-    for outlet_id, outlet_lines in by_outlet.items():
-        walk = minutes.get(outlet_id)
+    minutes = walk_minutes_for_user(user=resident, outlets=outlets.values(), minutes=limit)
+    for outlet in outlets.values():
+        walk = minutes.get(outlet.pk)
         if walk is None or walk > limit:
-            raise OrdersError(
-                OrdersErrorCode.OUT_OF_RANGE,
-                shop=outlet_lines[0].listing.outlet.name,
-                minutes=limit,
-            )
+            raise OrdersError(OrdersErrorCode.OUT_OF_RANGE, shop=outlet.name, minutes=limit)
 
 
-def _create_orders(
-    checkout: Checkout,
-    resident: User,
-    by_outlet: dict[int, list[CartLine]],
-    choices: dict[int, CheckoutChoice],
-    expires_at: Any,
-) -> list[Order]:
-    """One order per shop, written in few statements: one INSERT for the orders, one for their
-    lines, the stock claims of every line (one conditional UPDATE each), the fulfilment claims,
-    one INSERT for the "placed" events."""
+def _providers(
+    by_outlet: dict[int, list[_Line]], choices: dict[int, CheckoutChoice]
+) -> dict[int, fulfilment.FulfilmentProvider]:
+    """Each shop's fulfilment method (store pickup unless the resident chose another)."""
     providers = {}
     for outlet_id in by_outlet:
         choice = choices.get(outlet_id) or CheckoutChoice(outlet_id=outlet_id)
         provider = fulfilment.get(choice.method)
         if provider is None:
             raise OrdersError(OrdersErrorCode.FULFILMENT_UNKNOWN, method=choice.method)
-        providers[outlet_id] = (provider, choice)
+        providers[outlet_id] = provider
+    return providers
+
+
+def _create_orders(
+    checkout: Checkout,
+    resident: User,
+    by_outlet: dict[int, list[_Line]],
+    outlets: dict[int, Outlet],
+    providers: dict[int, fulfilment.FulfilmentProvider],
+) -> tuple[list[Order], dict[int, list[OrderLine]]]:
+    """One order per shop in three INSERTs: the orders, their lines, their "placed" events."""
     day = f"{timezone.localdate():%Y%m%d}"
     orders = []
     for n, (outlet_id, lines) in enumerate(by_outlet.items(), start=1):
-        subtotal = sum(line.listing.price_fen * line.quantity for line in lines)
+        subtotal = sum(line.price_fen * line.quantity for line in lines)
         orders.append(
             Order(
                 checkout=checkout,
                 resident=resident,
-                outlet=lines[0].listing.outlet,
+                outlet=outlets[outlet_id],
                 # day + checkout + shop: unique, known before the insert (no second write)
                 number=f"{day}{checkout.pk:06d}{n:02d}",
-                fulfilment_method=providers[outlet_id][0].method,
+                fulfilment_method=providers[outlet_id].method,
                 subtotal_fen=subtotal,
                 total_fen=subtotal,
                 pickup_code=new_pickup_code(),
             )
         )
-    Order.objects.bulk_create(orders)
+    insert_rows(orders)
     order_lines: dict[int, list[OrderLine]] = {}
     for order, lines in zip(orders, by_outlet.values(), strict=True):
         order_lines[order.outlet_id] = [
             OrderLine(
                 order=order,
-                listing=line.listing,
-                product_id=line.listing.product_id,
-                name=line.listing.product.name,
-                spec=getattr(line.listing.product, "spec", "") or "",
-                storage=getattr(line.listing.product, "storage", "ambient") or "ambient",
-                unit_price_fen=line.listing.price_fen,
+                listing_id=line.listing_id,
+                product_id=line.product_id,
+                name=line.name,
+                spec=line.spec or "",
+                storage=line.storage or "ambient",
+                unit_price_fen=line.price_fen,
                 quantity=line.quantity,
-                line_total_fen=line.listing.price_fen * line.quantity,
+                line_total_fen=line.price_fen * line.quantity,
             )
             for line in lines
         ]
-    everything = [ol for ols in order_lines.values() for ol in ols]
-    OrderLine.objects.bulk_create(everything)
-    stock_claims_create(
-        requests=[
-            ClaimRequest(ol.order.outlet_id, ol.product_id, ol.quantity, ol.claim_ref)
-            for ol in everything
-        ],
-        expires_at=expires_at,
+        _keep(order, "lines", order_lines[order.outlet_id])
+    insert_rows([ol for ols in order_lines.values() for ol in ols])
+    insert_rows(
+        [
+            OrderEvent(
+                order=order, source="", target=Status.PLACED, actor_kind="resident", actor=resident
+            )
+            for order in orders
+        ]
     )
+    return orders, order_lines
+
+
+def _claim(
+    orders: list[Order],
+    order_lines: dict[int, list[OrderLine]],
+    by_outlet: dict[int, list[_Line]],
+    providers: dict[int, fulfilment.FulfilmentProvider],
+    choices: dict[int, CheckoutChoice],
+    resident: User,
+    expires_at: datetime,
+) -> None:
+    """What the orders need, all or nothing: each order's fulfilment (a locker compartment, a
+    slot's capacity) by its provider, then the stock of every line (one conditional UPDATE each,
+    in (outlet, product) order)."""
     for order, lines in zip(orders, by_outlet.values(), strict=True):
-        provider, choice = providers[order.outlet_id]
+        choice = choices.get(order.outlet_id) or CheckoutChoice(outlet_id=order.outlet_id)
         parcel = fulfilment.Parcel(
             outlet_id=order.outlet_id,
-            volume_ml=sum((line.listing.product.volume_ml or 0) * line.quantity for line in lines),
-            weight_g=sum((line.listing.product.weight_g or 0) * line.quantity for line in lines),
+            volume_ml=sum((line.volume_ml or 0) * line.quantity for line in lines),
+            weight_g=sum((line.weight_g or 0) * line.quantity for line in lines),
             storage=coldest([ol.storage for ol in order_lines[order.outlet_id]]),
         )
-        order.fulfilment_data = provider.claim(
+        order.fulfilment_data = providers[order.outlet_id].claim(
             order_id=order.pk,
             resident_id=resident.pk,
             parcel=parcel,
@@ -242,16 +333,16 @@ def _create_orders(
         )
         if order.fulfilment_data:
             order.save(update_fields=["fulfilment_data"])
-        _keep(order, "lines", order_lines[order.outlet_id])
-    OrderEvent.objects.bulk_create(
-        OrderEvent(
-            order=order, source="", target=Status.PLACED, actor_kind="resident", actor=resident
-        )
-        for order in orders
+    stock_claims_create(
+        requests=[
+            ClaimRequest(order.outlet_id, ol.product_id, ol.quantity, ol.claim_ref)
+            for order in orders
+            for ol in order_lines[order.outlet_id]
+        ],
+        expires_at=expires_at,
     )
-    return orders
 
 
-def _subject(lines: list[CartLine]) -> str:
-    first = lines[0].listing.product.name
+def _subject(lines: list[_Line]) -> str:
+    first = lines[0].name
     return first if len(lines) == 1 else f"{first} 等 {len(lines)} 件商品"
