@@ -112,6 +112,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Hot paths (linli.core.sql.hot_cursor) bind on the server and get prepared from the 5th run,
+    # sparing PostgreSQL the planning; Django's own cursors are unaffected. Behind pgbouncer in
+    # transaction mode set LINLI_DB_PREPARE_THRESHOLD=off.
+    threshold = os.getenv("LINLI_DB_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if threshold.lower() in {"off", "none", ""} else int(threshold)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

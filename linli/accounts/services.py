@@ -27,6 +27,7 @@ from linli.accounts.models import (
     User,
 )
 from linli.accounts.sms import get_backend
+from linli.core.sql import hot_cursor
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -221,7 +222,7 @@ def api_token_authenticate(*, key: str) -> User:
     db = router.db_for_read(User)
     connection = connections[db]
     stale_before = connection.ops.adapt_datetimefield_value(now - TOKEN_USE_RECORD_EVERY)
-    with connection.cursor() as cursor:
+    with hot_cursor(db) as cursor:
         cursor.execute(_token_user_sql(), [stale_before, ApiToken.hash(key)])
         row = cursor.fetchone()
     if row is None:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.db import connections, models, router
+from django.db.backends.utils import CursorWrapper
 from django.db.models import QuerySet
 
 # Placeholders: ints inside int32 (so that Django's integer-range checks keep the lookup) that no
@@ -86,7 +87,7 @@ class CompiledQuery:
     def rows(self, *, using: str = "default", **args: object) -> list[tuple[Any, ...]]:
         sql, slots, compiler, converters = self._compiled(using)
         params: list[Any] = [args[s.name] if isinstance(s, _Slot) else s for s in slots]
-        with connections[using].cursor() as cursor:
+        with hot_cursor(using) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         if converters:
@@ -96,6 +97,24 @@ class CompiledQuery:
     def first(self, *, using: str = "default", **args: object) -> tuple[Any, ...] | None:
         rows = self.rows(using=using, **args)
         return rows[0] if rows else None
+
+
+def hot_cursor(using: str = "default") -> CursorWrapper:
+    """A cursor for statements a hot path runs with the same text again and again.
+
+    On PostgreSQL it binds parameters on the server (psycopg's `Cursor`, where Django's default is
+    the client-side `ClientCursor`), so that psycopg prepares a statement from its fifth run on:
+    PostgreSQL then skips parsing and planning, which for a join costs more than running it.
+    Wrapped like Django's own cursors (errors translated, queries counted in tests)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    import psycopg
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(psycopg.Cursor(connection.connection))  # type: ignore[attr-defined,no-any-return]
 
 
 class _Slot:
@@ -130,7 +149,7 @@ def insert_rows(objs: Sequence[M], fields: Sequence[str] | None = None) -> Seque
     for obj in objs:
         for f in columns:
             params.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
-    with connection.cursor() as cursor:
+    with hot_cursor(alias) as cursor:
         cursor.execute(sql, params)
         ids = [r[0] for r in cursor.fetchall()]
     # Both databases return the rows of a single multi-row VALUES in order.

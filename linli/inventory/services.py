@@ -21,6 +21,7 @@ from django.utils import timezone
 from linli.accounts.models import User
 from linli.catalog.models import Product
 from linli.catalog.permissions import can_manage_outlet
+from linli.core.sql import hot_cursor
 from linli.inventory.errors import InventoryError, InventoryErrorCode
 from linli.inventory.models import Lot, StockClaim, StockLevel, StockMovement
 from linli.shops.models import Outlet
@@ -228,7 +229,7 @@ def stock_claims_create(*, requests: list[ClaimRequest], expires_at: datetime) -
     taken: list[tuple[int, int]] = []
     # savepoint=False: alone, a transaction of its own; inside the caller's, no savepoint (a
     # shortfall or a duplicate gives back what was taken, so that transaction stays usable)
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), hot_cursor(connection.alias) as cursor:
         for i in order:
             r = checked[i]
             cursor.execute(sql, [r.quantity, r.outlet_id, r.product_id, day, r.quantity])

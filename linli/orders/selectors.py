@@ -5,11 +5,12 @@ from __future__ import annotations
 from functools import cache
 from typing import NamedTuple
 
-from django.db import connections, router
+from django.db import router
 from django.db.models import Prefetch, QuerySet, Sum
 
 from linli.accounts.models import User
 from linli.catalog.models import Listing, Product
+from linli.core.sql import hot_cursor
 from linli.orders.domain import Status
 from linli.orders.errors import OrdersError, OrdersErrorCode
 from linli.orders.models import Cart, CartLine, Order, OrderLine
@@ -60,7 +61,7 @@ def _cart_rows_sql() -> str:
 
 def cart_rows_for(*, resident: User) -> list[CartRow]:
     """The resident's cart lines with only what the API shows, by shop: one statement."""
-    with connections[router.db_for_read(CartLine)].cursor() as cursor:
+    with hot_cursor(router.db_for_read(CartLine)) as cursor:
         cursor.execute(_cart_rows_sql(), [resident.pk])
         return [CartRow(*row) for row in cursor.fetchall()]
 

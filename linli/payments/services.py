@@ -28,7 +28,7 @@ from django.utils import timezone
 from linli.accounts.models import Role, User
 from linli.core.errors import CoreError, CoreErrorCode
 from linli.core.events import publish
-from linli.core.sql import insert_rows
+from linli.core.sql import hot_cursor, insert_rows
 from linli.payments.errors import PaymentsError, PaymentsErrorCode
 from linli.payments.events import PaymentCaptured, RefundSucceeded
 from linli.payments.gateways import gateway_enabled, gateway_get
@@ -301,7 +301,7 @@ def _capture_update(gateway: str, n: Notification) -> Payment | None:
         n.amount_fen,
         *(s.value for s in Payment.OPEN_STATUSES),
     ]
-    with connection.cursor() as cursor:
+    with hot_cursor(connection.alias) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:

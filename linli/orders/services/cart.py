@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.catalog.models import Listing
+from linli.core.sql import hot_cursor
 from linli.orders.errors import OrdersError, OrdersErrorCode
 from linli.orders.models import Cart, CartLine
 from linli.shops.models import Outlet
@@ -66,7 +67,7 @@ def _write(sql: str, params: Sequence[Any]) -> tuple[int, ...] | None:
     """One statement, in the caller's transaction if there is one, else committed on its own:
     no BEGIN/COMMIT round trips (`bulk_create` and `delete()` add them). Its first row, if any."""
     connection = connections[router.db_for_write(CartLine)]
-    with connection.cursor() as cursor:
+    with hot_cursor(connection.alias) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone() if cursor.description else None
 

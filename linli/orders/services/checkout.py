@@ -16,13 +16,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.core import fulfilment
 from linli.core.money import format_fen
-from linli.core.sql import CompiledQuery, insert_rows
+from linli.core.sql import CompiledQuery, hot_cursor, insert_rows
 from linli.core.storage import coldest
 from linli.inventory.services import ClaimRequest, stock_claims_create
 from linli.orders.domain import Status
@@ -192,7 +192,7 @@ def _submit(
         gateway=gateway,
         new=True,  # the checkout row was inserted just now: its key cannot exist yet
     )
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(
             f"UPDATE {Checkout._meta.db_table} SET payment_id = %s WHERE id = %s",
             [checkout.payment.pk, checkout.pk],

@@ -8,6 +8,7 @@ from django.db import connections, router, transaction
 from django.db.models import F
 
 from linli.core import fulfilment
+from linli.core.sql import hot_cursor
 from linli.inventory.services import stock_claims_extend, stock_claims_release
 from linli.orders.domain import Actor, Status
 from linli.orders.models import Order, OrderLine
@@ -55,7 +56,7 @@ def _orders_with_refs(checkout_id: int) -> list[tuple[Order, list[str]]]:
     of them now either went first (we see it cancelled) or waits and then finds it paid."""
     db = router.db_for_write(Order)
     sql, names = _orders_sql(db)
-    with connections[db].cursor() as cursor:
+    with hot_cursor(db) as cursor:
         cursor.execute(sql, [checkout_id])
         rows = cursor.fetchall()
     by_order: dict[int, tuple[Order, list[str]]] = {}
