@@ -17,7 +17,7 @@ import functools
 import logging
 import secrets
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -107,7 +107,7 @@ def payment_create(
         raise PaymentsError(PaymentsErrorCode.GATEWAY_UNKNOWN, gateway=gateway)
 
     def insert() -> Payment:
-        return Payment.objects.create(
+        payment = Payment(
             payer=payer,
             amount_fen=amount_fen,
             reference=reference,
@@ -116,6 +116,8 @@ def payment_create(
             gateway=gateway,
             out_trade_no=_new_number("LL"),
         )
+        insert_rows([payment])
+        return payment
 
     if new:
         return insert()
@@ -162,13 +164,29 @@ def payment_prepay(
         log.warning("prepay of %s failed: %s", payment.out_trade_no, e)
         raise PaymentsError(PaymentsErrorCode.GATEWAY_ERROR) from e
     now = timezone.now()
-    if Payment.objects.filter(pk=payment.pk, status=Payment.Status.CREATED).update(
-        status=Payment.Status.PENDING, updated_at=now
-    ):
+    if _to_pending(payment.pk, now):
         payment.status, payment.updated_at = Payment.Status.PENDING, now
     else:  # already pending, or a notification or the close job got there first
         payment.refresh_from_db()
     return result
+
+
+def _to_pending(payment_id: int, now: datetime) -> bool:
+    """created → pending, conditional; one plain statement (it runs after every checkout)."""
+    db = router.db_for_write(Payment)
+    ops = connections[db].ops
+    with hot_cursor(db) as cursor:
+        cursor.execute(
+            f'UPDATE "{Payment._meta.db_table}" SET "status" = %s, "updated_at" = %s '
+            'WHERE "id" = %s AND "status" = %s',
+            [
+                Payment.Status.PENDING.value,
+                ops.adapt_datetimefield_value(now),
+                payment_id,
+                Payment.Status.CREATED.value,
+            ],
+        )
+        return bool(cursor.rowcount)
 
 
 def _log_notification(
