@@ -30,6 +30,31 @@ class HomePoint:
     network_digest: str | None  # None: the community has no street network yet
 
 
+HOME_POINT_FIELDS = ("building__lat", "building__lon", "building__community_id", "digest")
+
+
+def home_point_columns(user_id: str) -> dict[str, Subquery]:
+    """The `HomePoint` of the user whose id is in column `user_id` of another query, as columns
+    that query can carry (`home_lat`, `home_lon`, `home_community_id`, `home_network_digest`):
+    a caller that reads a row of that user anyway gets the home without another statement."""
+    homes = (
+        Household.objects.filter(householdmember__user_id=OuterRef(user_id))
+        .order_by("-householdmember__is_primary", "pk")
+        .annotate(
+            digest=Subquery(
+                StreetNetwork.objects.filter(
+                    community_id=OuterRef("building__community_id")
+                ).values("digest")[:1]
+            )
+        )
+    )
+    names = ("home_lat", "home_lon", "home_community_id", "home_network_digest")
+    return {
+        name: Subquery(homes.values(field)[:1])
+        for name, field in zip(names, HOME_POINT_FIELDS, strict=True)
+    }
+
+
 def _home_point_query(user_id: int) -> QuerySet[Household]:
     digest = StreetNetwork.objects.filter(community_id=OuterRef("building__community_id"))
     return (

@@ -85,6 +85,7 @@ def payment_create(
     idempotency_key: str,
     gateway: str = "sandbox",
     new: bool = False,
+    handed_over: bool = False,
 ) -> Payment:
     """Create a payment, or return the one this payer already created with this key.
 
@@ -98,6 +99,11 @@ def payment_create(
     is nothing to look up and no race to lose: one plain INSERT, no read, no savepoint. Should it
     still hit a unique constraint (the key, or an out_trade_no drawn twice), the IntegrityError
     propagates and rolls back the caller's transaction rather than being swallowed here.
+
+    `handed_over=True`: the caller gives the client what it needs to pay in the same answer
+    (checkout calls `payment_prepay(fresh=True)` right after). With a gateway that prepares
+    offline (`prepay_offline`), the payment is then stored pending at once and the prepay
+    writes nothing.
     """
     _check_amount(amount_fen)
     _check_key(idempotency_key)
@@ -116,6 +122,8 @@ def payment_create(
             gateway=gateway,
             out_trade_no=_new_number("LL"),
         )
+        if handed_over and gateway_get(gateway).prepay_offline:
+            payment.status = Payment.Status.PENDING
         insert_rows([payment])
         return payment
 
@@ -163,10 +171,12 @@ def payment_prepay(
     except GatewayUnavailable as e:
         log.warning("prepay of %s failed: %s", payment.out_trade_no, e)
         raise PaymentsError(PaymentsErrorCode.GATEWAY_ERROR) from e
+    if payment.status != Payment.Status.CREATED:  # pending already (see payment_create)
+        return result
     now = timezone.now()
     if _to_pending(payment.pk, now):
         payment.status, payment.updated_at = Payment.Status.PENDING, now
-    else:  # already pending, or a notification or the close job got there first
+    else:  # a notification or the close job got there first
         payment.refresh_from_db()
     return result
 

@@ -21,7 +21,7 @@ from linli.community.network_store import engine_for
 from linli.community.reach.engine import ReachEngine
 from linli.community.reach.errors import ReachError
 from linli.community.reach.isochrone import isochrone
-from linli.community.selectors import home_point_for_user, household_for_user
+from linli.community.selectors import HomePoint, home_point_for_user, household_for_user
 from linli.core.errors import CoreError, CoreErrorCode
 from linli.core.formats import FORMATS_BY_SLUG
 from linli.shops.errors import ShopsError, ShopsErrorCode
@@ -139,17 +139,18 @@ WALKS_KEPT = 20_000
 
 
 def walk_minutes_for_user(
-    *, user: User, outlets: Iterable[Outlet], minutes: int
+    *, user: User, outlets: Iterable[Outlet], minutes: int, home: HomePoint | None = None
 ) -> dict[int, float]:
     """Minutes from the user's home to each of `outlets` within `minutes`, for a range check.
 
     Same rules as `nearby_for_user` (active outlets of the home's community, street network), but
     for outlets the caller already holds: one query (the home with its network's digest); the
     walk is remembered per process and network. Outlets out of range are missing from the result.
-    Raises no_household, network_missing or home_off_network.
+    `home`: the user's home as the caller read it with its own rows (`home_point_columns`), so
+    no statement at all. Raises no_household, network_missing or home_off_network.
     """
     check_nearby_args(minutes=minutes, format_slug=None)
-    b = home_point_for_user(user=user)
+    b = home if home is not None else home_point_for_user(user=user)
     if b is None:
         raise CommunityError(CommunityErrorCode.NO_HOUSEHOLD)
     if b.network_digest is None:

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from linli.accounts.models import User
+from linli.community.selectors import HomePoint, home_point_columns
 from linli.core import fulfilment
 from linli.core.money import format_fen
 from linli.core.sql import CompiledQuery, hot_cursor, insert_rows
@@ -112,10 +113,12 @@ class _Line:
 
 
 _OUTLET_COLUMNS = ("name", "active", "opening_hours", "community_id", "lat", "lon")
+_HOME = home_point_columns("cart__resident_id")
 # The cart with what checkout needs of listing, shop and product: one statement, compiled once.
 _CART = CompiledQuery(
     lambda resident_id: (
         CartLine.objects.filter(cart__resident_id=resident_id)
+        .annotate(**_HOME)
         .order_by("listing__outlet_id", "listing__product_id")
         .values_list(
             "pk",
@@ -131,22 +134,25 @@ _CART = CompiledQuery(
             "listing__product__volume_ml",
             "listing__product__weight_g",
             *(f"listing__outlet__{c}" for c in _OUTLET_COLUMNS),
+            *_HOME,  # the same on every row
         )
     ),
     resident_id=int,
 )
 
 
-def _read_cart(resident: User) -> tuple[list[_Line], dict[int, Outlet]]:
+def _read_cart(resident: User) -> tuple[list[_Line], dict[int, Outlet], HomePoint | None]:
     lines, outlets = [], {}
-    for row in _CART.rows(resident_id=resident.pk):
+    rows = _CART.rows(resident_id=resident.pk)
+    for row in rows:
         line = _Line(*row[:12])
         lines.append(line)
         if line.outlet_id not in outlets:
             outlets[line.outlet_id] = Outlet(
-                pk=line.outlet_id, **dict(zip(_OUTLET_COLUMNS, row[12:], strict=True))
+                pk=line.outlet_id, **dict(zip(_OUTLET_COLUMNS, row[12:18], strict=True))
             )
-    return lines, outlets
+    home = HomePoint(*rows[0][18:]) if rows and rows[0][18] is not None else None
+    return lines, outlets, home
 
 
 @transaction.atomic
@@ -157,7 +163,7 @@ def _submit(
     expected_total_fen: int | None,
     gateway: str,
 ) -> Checkout:
-    lines, outlets = _read_cart(resident)
+    lines, outlets, home = _read_cart(resident)
     if not lines:
         raise OrdersError(OrdersErrorCode.CART_EMPTY)
     total = sum(line.price_fen * line.quantity for line in lines)
@@ -174,7 +180,7 @@ def _submit(
         check_quantity(line.quantity)
         _check_listing(line, outlets[line.outlet_id], now)
         by_outlet[line.outlet_id].append(line)
-    _check_in_range(resident, outlets)
+    _check_in_range(resident, outlets, home)
     if expected_total_fen is not None and expected_total_fen != total:
         raise OrdersError(
             OrdersErrorCode.PRICE_CHANGED,
@@ -191,6 +197,7 @@ def _submit(
         idempotency_key=f"checkout:{checkout.pk}",
         gateway=gateway,
         new=True,  # the checkout row was inserted just now: its key cannot exist yet
+        handed_over=True,  # the answer carries what the resident needs to pay
     )
     with hot_cursor() as cursor:
         cursor.execute(
@@ -225,10 +232,12 @@ def _check_listing(line: _Line, outlet: Outlet, now: datetime) -> None:
         raise OrdersError(OrdersErrorCode.SHOP_CLOSED, shop=outlet.name)
 
 
-def _check_in_range(resident: User, outlets: dict[int, Outlet]) -> None:
+def _check_in_range(resident: User, outlets: dict[int, Outlet], home: HomePoint | None) -> None:
     """Only shops of the resident's own 15-minute circle, measured on the street network."""
     limit = settings.LINLI_CIRCLE_MINUTES
-    minutes = walk_minutes_for_user(user=resident, outlets=outlets.values(), minutes=limit)
+    minutes = walk_minutes_for_user(
+        user=resident, outlets=outlets.values(), minutes=limit, home=home
+    )
     for outlet in outlets.values():
         walk = minutes.get(outlet.pk)
         if walk is None or walk > limit:

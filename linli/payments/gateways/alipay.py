@@ -55,6 +55,7 @@ def _pem(key: str, kind: str) -> str:
 
 class AlipayGateway(Gateway):
     slug = "alipay"
+    prepay_offline = True  # order strings are signed here, Alipay is not called
     logged_header_prefixes = ()
 
     def __init__(self, config: AlipayConfig, *, client: Any = None) -> None:

@@ -117,6 +117,9 @@ def fen_to_yuan(fen: int) -> str:
 
 class Gateway(abc.ABC):
     slug: str = ""
+    # True when `prepay` only signs locally (no network call): a payment handed to the client in
+    # the same answer that creates it can then be stored pending at once (no second write).
+    prepay_offline: bool = False
     # Header names (lower case) worth keeping in the notification log.
     logged_header_prefixes: tuple[str, ...] = ()
 

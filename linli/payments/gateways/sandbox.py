@@ -79,6 +79,7 @@ def sandbox_notification(
 
 class SandboxGateway(Gateway):
     slug = "sandbox"
+    prepay_offline = True  # the cashier URL is built here
     logged_header_prefixes = ("x-linli-",)
 
     def __init__(self, config: SandboxConfig) -> None:

@@ -222,3 +222,51 @@ def test_create_new_validates_like_the_default(payer):
             payer=payer, amount_fen=0, reference="r", subject="", idempotency_key="k", new=True
         )
     assert not Payment.objects.exists()
+
+
+# --- handed_over: pending at once when the gateway prepares offline ---------------------------
+
+
+@pytest.mark.parametrize("gateway", ["sandbox", "alipay"])
+def test_offline_gateway_payment_handed_over_is_pending_and_prepay_writes_nothing(
+    payer, gateways_on, gateway, django_assert_num_queries
+):
+    p = services.payment_create(
+        payer=payer,
+        amount_fen=990,
+        reference="checkout:41",
+        subject="西红柿",
+        idempotency_key=f"checkout:41:{gateway}",
+        gateway=gateway,
+        new=True,
+        handed_over=True,
+    )
+    assert Payment.objects.get(pk=p.pk).status == Payment.Status.PENDING
+    with django_assert_num_queries(0):
+        result = services.payment_prepay(payment=p, fresh=True)
+    assert result.out_trade_no == p.out_trade_no and (result.pay_url or result.params)
+    # the resident can still pay it: a notification captures it as before
+    if gateway == "sandbox":
+        from linli.payments.gateways.sandbox import sandbox_notification
+
+        headers, body = sandbox_notification(
+            "sandbox-test-secret", out_trade_no=p.out_trade_no, amount_fen=990
+        )
+        assert services.payment_notify(gateway="sandbox", headers=headers, body=body).status == (
+            Payment.Status.CAPTURED
+        )
+
+
+def test_online_gateway_payment_is_created_until_prepay(payer, gateways_on):
+    """WeChat's prepay is a call to WeChat: the payment stays created until it has answered."""
+    p = services.payment_create(
+        payer=payer,
+        amount_fen=990,
+        reference="checkout:42",
+        subject="西红柿",
+        idempotency_key="checkout:42",
+        gateway="wechat",
+        new=True,
+        handed_over=True,
+    )
+    assert Payment.objects.get(pk=p.pk).status == Payment.Status.CREATED
