@@ -33,10 +33,10 @@ def test_cart_checkout_and_lists(
     assert {ln["outlet"] for ln in cart["lines"]} == {"马哥便利店", "米家鲜果"}
 
     body = {"idempotency_key": "api-key-0001", "expected_total_fen": cart["total_fen"]}
-    # session, user, key; (savepoint) cart, home, network digest (+ its arrays: cold engine);
-    # checkout, orders, lines, stock levels; (savepoint) 3 claims UPDATEs, claims; events;
-    # payment: key, (savepoint) INSERT; link, cart emptied; then pending.
-    with django_assert_max_num_queries(27):
+    # session, user; (savepoint) the cart with the home and the network digest (+ the network's
+    # arrays when the engine is cold); checkout, orders, lines, events, payment (pending at
+    # once: the sandbox prepares offline), link, cart emptied; 3 claim UPDATEs, the claims
+    with django_assert_max_num_queries(17):
         r = client.post("/api/v1/orders/checkout", body, content_type=JSON)
     assert r.status_code == 201, r.content
     out = r.json()
