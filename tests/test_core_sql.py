@@ -59,3 +59,23 @@ def test_insert_rows_writes_every_row_and_sets_pks(rosa, marco):
     stored = {t.pk: (t.user_id, t.name, t.revoked) for t in ApiToken.objects.all()}
     assert stored == {t.pk: (t.user_id, t.name, False) for t in tokens}
     assert insert_rows([]) == []
+
+
+def test_update_rows_sets_values_where_equal_and_in(rosa, marco):
+    from linli.core.sql import update_rows
+
+    tokens = insert_rows(
+        [
+            ApiToken(user=user, name="t", key_hash=f"{i:064d}", prefix="ll_")
+            for i, user in enumerate([rosa, marco, rosa])
+        ]
+    )
+    used = timezone.now()
+    n = update_rows(
+        ApiToken, {"revoked": True, "last_used_at": used}, user=rosa.pk, pk=[t.pk for t in tokens]
+    )
+    assert n == 2
+    rows = dict(ApiToken.objects.values_list("pk", "revoked"))
+    assert rows == {tokens[0].pk: True, tokens[1].pk: False, tokens[2].pk: True}
+    assert ApiToken.objects.get(pk=tokens[0].pk).last_used_at == used
+    assert update_rows(ApiToken, {"revoked": False}, pk=[]) == 0  # nothing to match

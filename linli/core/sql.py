@@ -9,8 +9,10 @@ paths, where a request makes ten statements, it was most of the request (issue 4
   Rows come back as tuples, converted as the ORM would convert them (dates on SQLite, JSON).
   Only plain equality-style arguments may be placeholders (`int`, `str`): a placeholder the ORM
   transformed (a LIKE pattern, a date) is refused when compiling, never silently wrong.
-- `insert_rows(model, fields, objs)`: one `INSERT … VALUES (…), (…) RETURNING pk` with the values
+- `insert_rows(objs, fields)`: one `INSERT … VALUES (…), (…) RETURNING pk` with the values
   prepared by the fields themselves; sets the objects' pks. No signals, like `bulk_create`.
+- `update_rows(model, values, **where)`: one `UPDATE … SET … WHERE a = … AND b IN (…)`.
+- `hot_cursor()`: on PostgreSQL a server-binding cursor, so that these statements are prepared.
 
 Both speak SQL that SQLite (≥ 3.35) and PostgreSQL share.
 """
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.db import connections, models, router
@@ -158,3 +160,37 @@ def insert_rows(objs: Sequence[M], fields: Sequence[str] | None = None) -> Seque
         obj._state.adding = False
         obj._state.db = alias
     return objs
+
+
+def update_rows(model: type[models.Model], values: Mapping[str, Any], **where: Any) -> int:
+    """`UPDATE … SET <values> WHERE <where>` in one prepared statement; returns rows updated.
+
+    `where` is field=value (equality) or field=list (IN); values are prepared by the fields, as
+    `QuerySet.update` would, without its query building (a hot path's conditional moves)."""
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    meta = model._meta
+    qn = connection.ops.quote_name
+    sets, params = [], []
+    for name, value in values.items():
+        field: Any = meta.get_field(name)
+        sets.append(f"{qn(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    conditions = []
+    for name, value in where.items():
+        field = meta.pk if name == "pk" else meta.get_field(name)
+        if isinstance(value, list | tuple | set | frozenset):
+            items = list(value)
+            if not items:
+                return 0
+            conditions.append(f"{qn(field.column)} IN ({', '.join(['%s'] * len(items))})")
+            params += [field.get_db_prep_value(v, connection) for v in items]
+        else:
+            conditions.append(f"{qn(field.column)} = %s")
+            params.append(field.get_db_prep_value(value, connection))
+    sql = f"UPDATE {qn(meta.db_table)} SET {', '.join(sets)}"
+    if conditions:
+        sql += f" WHERE {' AND '.join(conditions)}"
+    with hot_cursor(alias) as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)

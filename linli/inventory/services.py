@@ -21,7 +21,7 @@ from django.utils import timezone
 from linli.accounts.models import User
 from linli.catalog.models import Product
 from linli.catalog.permissions import can_manage_outlet
-from linli.core.sql import hot_cursor
+from linli.core.sql import hot_cursor, update_rows
 from linli.inventory.errors import InventoryError, InventoryErrorCode
 from linli.inventory.models import Lot, StockClaim, StockLevel, StockMovement
 from linli.shops.models import Outlet
@@ -340,9 +340,7 @@ def stock_claims_extend(*, refs: list[str], expires_at: datetime | None) -> int:
     """Move the expiry of active claims (e.g. None once the order is paid: held until hand-over).
 
     One UPDATE, atomic by itself: no savepoint needed."""
-    return StockClaim.objects.filter(ref__in=list(refs), status=ACTIVE).update(
-        expires_at=expires_at
-    )
+    return update_rows(StockClaim, {"expires_at": expires_at}, ref=list(refs), status=ACTIVE.value)
 
 
 @transaction.atomic

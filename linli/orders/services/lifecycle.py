@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.core import fulfilment
-from linli.core.sql import insert_rows
+from linli.core.sql import insert_rows, update_rows
 from linli.inventory.services import stock_claims_commit, stock_claims_release
 from linli.orders.domain import PAID_STATES, Actor, Status, TransitionError, transition
 from linli.orders.errors import OrdersError, OrdersErrorCode
@@ -100,7 +100,7 @@ def move_many(
     values: dict[str, Any] = {"status": target}
     if target in STAMP:
         values[STAMP[target]] = now
-    moved = Order.objects.filter(pk__in=[o.pk for o in orders], status=source).update(**values)
+    moved = update_rows(Order, values, pk=[o.pk for o in orders], status=source.value)
     if moved != len(orders):
         raise OrdersError(OrdersErrorCode.TRANSITION, source=source, target=target)
     insert_rows(
