@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.utils import timezone
 
 from linli.accounts.models import User
@@ -28,20 +28,28 @@ def check_quantity(quantity: int) -> None:
 
 
 @cache
-def _upsert_sql() -> str:
+def _upsert_sql(add: bool) -> str:
     """Set the line only if the listing is sold by an open outlet and the cart exists; returns the
-    line's and the cart's id, or no row. Portable: SQLite ≥ 3.35 and PostgreSQL (SQLite wants the
-    WHERE before ON CONFLICT, which this has)."""
+    line's id, the cart's id and the quantity now in the cart, or no row. `add`: the quantity is
+    added to what the line holds, in the same statement (two taps at once both count), and only
+    while the sum stays within the limit (the last parameter). Portable: SQLite ≥ 3.35 and
+    PostgreSQL (SQLite wants the WHERE before ON CONFLICT, which this has)."""
     cl, c = CartLine._meta.db_table, Cart._meta.db_table
     li, o = Listing._meta.db_table, Outlet._meta.db_table
+    on_conflict = (
+        f'"quantity" = "{cl}"."quantity" + EXCLUDED."quantity"'
+        f' WHERE "{cl}"."quantity" + EXCLUDED."quantity" <= %s'
+        if add
+        else '"quantity" = EXCLUDED."quantity"'
+    )
     return (
         f'INSERT INTO "{cl}" ("cart_id", "listing_id", "quantity", "added_at")'
         f' SELECT c."id", li."id", %s, %s FROM "{li}" li'
         f' INNER JOIN "{o}" o ON o."id" = li."outlet_id"'
         f' INNER JOIN "{c}" c ON c."resident_id" = %s'
         ' WHERE li."id" = %s AND li."active" AND o."active"'
-        ' ON CONFLICT ("cart_id", "listing_id") DO UPDATE SET "quantity" = EXCLUDED."quantity"'
-        ' RETURNING "id", "cart_id"'
+        f' ON CONFLICT ("cart_id", "listing_id") DO UPDATE SET {on_conflict}'
+        ' RETURNING "id", "cart_id", "quantity"'
     )
 
 
@@ -76,9 +84,12 @@ def _now() -> Any:
     return connections[router.db_for_write(CartLine)].ops.adapt_datetimefield_value(timezone.now())
 
 
-def _upsert(*, resident_id: int, listing_id: int, quantity: int) -> tuple[int, int] | None:
-    row = _write(_upsert_sql(), [quantity, _now(), resident_id, listing_id])
-    return (row[0], row[1]) if row else None
+def _upsert(
+    *, resident_id: int, listing_id: int, quantity: int, add: bool
+) -> tuple[int, int, int] | None:
+    params = [quantity, _now(), resident_id, listing_id] + ([max_quantity()] if add else [])
+    row = _write(_upsert_sql(add), params)
+    return (row[0], row[1], row[2]) if row else None
 
 
 def _raise_unavailable(listing_id: int) -> None:
@@ -107,29 +118,42 @@ def cart_line_set(*, resident: User, listing_id: int, quantity: int) -> CartLine
         cart_line_remove(resident=resident, listing_id=listing_id)
         return None
     check_quantity(quantity)
-    got = _upsert(resident_id=resident.pk, listing_id=listing_id, quantity=quantity)
+    return _put(resident, listing_id, quantity, add=False)
+
+
+def cart_line_add(*, resident: User, listing_id: int, quantity: int = 1) -> CartLine:
+    """The shop page's "加入购物车": add to what is already in the cart, within the line limit.
+
+    The same single statement as `cart_line_set`, adding in the database: two taps at the same
+    moment make two more, never one (a read-then-set would lose one)."""
+    check_quantity(quantity)
+    return _put(resident, listing_id, quantity, add=True)
+
+
+def _put(resident: User, listing_id: int, quantity: int, *, add: bool) -> CartLine:
+    got = _upsert(resident_id=resident.pk, listing_id=listing_id, quantity=quantity, add=add)
     if got is None:
         _raise_unavailable(listing_id)
+        if add and _over_limit(resident, listing_id, quantity):
+            raise OrdersError(OrdersErrorCode.INVALID_QUANTITY, max=max_quantity())
         _write(_cart_create_sql(), [resident.pk, _now()])
-        got = _upsert(resident_id=resident.pk, listing_id=listing_id, quantity=quantity)
-        if got is None:  # delisted or closed in between
+        got = _upsert(resident_id=resident.pk, listing_id=listing_id, quantity=quantity, add=add)
+        if got is None:  # delisted, closed or filled up in between
             _raise_unavailable(listing_id)
+            if add and _over_limit(resident, listing_id, quantity):
+                raise OrdersError(OrdersErrorCode.INVALID_QUANTITY, max=max_quantity())
             raise OrdersError(OrdersErrorCode.LISTING_UNAVAILABLE, name=str(listing_id))
-    line_id, cart_id = got
-    return CartLine(pk=line_id, cart_id=cart_id, listing_id=listing_id, quantity=quantity)
+    line_id, cart_id, now_in_cart = got
+    return CartLine(pk=line_id, cart_id=cart_id, listing_id=listing_id, quantity=now_in_cart)
 
 
-@transaction.atomic
-def cart_line_add(*, resident: User, listing_id: int, quantity: int = 1) -> CartLine | None:
-    """The shop page's "加入购物车": add to what is already in the cart, within the line limit."""
+def _over_limit(resident: User, listing_id: int, quantity: int) -> bool:
     current = (
         CartLine.objects.filter(cart__resident=resident, listing_id=listing_id)
         .values_list("quantity", flat=True)
         .first()
     )
-    return cart_line_set(
-        resident=resident, listing_id=listing_id, quantity=(current or 0) + quantity
-    )
+    return current is not None and current + quantity > max_quantity()
 
 
 def cart_line_remove(*, resident: User, listing_id: int) -> None:

@@ -166,3 +166,21 @@ def test_first_lines_of_one_resident_in_parallel_make_one_cart(tmp_path):
     assert Cart.objects.filter(resident=buyer).count() == 1
     got = dict(CartLine.objects.filter(cart__resident=buyer).values_list("listing_id", "quantity"))
     assert got == {li.pk: i + 1 for i, li in enumerate(listings)}
+
+
+@postgres_only()
+@pytest.mark.django_db(transaction=True)
+def test_taps_on_add_to_cart_at_once_all_count_within_the_limit(tmp_path, settings):
+    """"加入购物车" tapped on two phones at once: every tap counts (the sum is made by the
+    database, not read then written), and never past the line limit."""
+    settings.LINLI_MAX_LINE_QUANTITY = 5
+    hood = build_neighbourhood(tmp_path)
+    water = hood.marco.listings["农夫山泉 550ml"]
+    cart_line_add(resident=hood.resident, listing_id=water.pk)  # 1 in the cart
+
+    def tap(i: int) -> None:
+        cart_line_add(resident=hood.resident, listing_id=water.pk)
+
+    outcomes = race(8, tap)
+    assert sorted(outcomes) == ["invalid_quantity"] * 4 + ["ok"] * 4
+    assert CartLine.objects.get(cart__resident=hood.resident).quantity == 5
