@@ -171,7 +171,7 @@ def test_first_lines_of_one_resident_in_parallel_make_one_cart(tmp_path):
 @postgres_only()
 @pytest.mark.django_db(transaction=True)
 def test_taps_on_add_to_cart_at_once_all_count_within_the_limit(tmp_path, settings):
-    """"加入购物车" tapped on two phones at once: every tap counts (the sum is made by the
+    """ "加入购物车" tapped on two phones at once: every tap counts (the sum is made by the
     database, not read then written), and never past the line limit."""
     settings.LINLI_MAX_LINE_QUANTITY = 5
     hood = build_neighbourhood(tmp_path)
