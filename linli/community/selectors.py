@@ -33,21 +33,21 @@ class HomePoint:
 HOME_POINT_FIELDS = ("building__lat", "building__lon", "building__community_id", "digest")
 
 
+def _homes(user_id: int | OuterRef) -> QuerySet[Household]:
+    """The user's households, the primary one first, each with its network's digest."""
+    digest = StreetNetwork.objects.filter(community_id=OuterRef("building__community_id"))
+    return (
+        Household.objects.filter(householdmember__user_id=user_id)
+        .order_by("-householdmember__is_primary", "pk")
+        .annotate(digest=Subquery(digest.values("digest")[:1]))
+    )
+
+
 def home_point_columns(user_id: str) -> dict[str, Subquery]:
     """The `HomePoint` of the user whose id is in column `user_id` of another query, as columns
     that query can carry (`home_lat`, `home_lon`, `home_community_id`, `home_network_digest`):
     a caller that reads a row of that user anyway gets the home without another statement."""
-    homes = (
-        Household.objects.filter(householdmember__user_id=OuterRef(user_id))
-        .order_by("-householdmember__is_primary", "pk")
-        .annotate(
-            digest=Subquery(
-                StreetNetwork.objects.filter(
-                    community_id=OuterRef("building__community_id")
-                ).values("digest")[:1]
-            )
-        )
-    )
+    homes = _homes(OuterRef(user_id))
     names = ("home_lat", "home_lon", "home_community_id", "home_network_digest")
     return {
         name: Subquery(homes.values(field)[:1])
@@ -56,17 +56,7 @@ def home_point_columns(user_id: str) -> dict[str, Subquery]:
 
 
 def _home_point_query(user_id: int) -> QuerySet[Household]:
-    digest = StreetNetwork.objects.filter(community_id=OuterRef("building__community_id"))
-    return (
-        Household.objects.filter(householdmember__user_id=user_id)
-        .order_by("-householdmember__is_primary", "pk")
-        .values_list(
-            "building__lat",
-            "building__lon",
-            "building__community_id",
-            Subquery(digest.values("digest")[:1]),
-        )[:1]
-    )
+    return _homes(user_id).values_list(*HOME_POINT_FIELDS)[:1]
 
 
 _HOME_POINT = CompiledQuery(_home_point_query, user_id=int)

@@ -12,6 +12,7 @@ paths, where a request makes ten statements, it was most of the request (issue 4
 - `insert_rows(objs, fields)`: one `INSERT … VALUES (…), (…) RETURNING pk` with the values
   prepared by the fields themselves; sets the objects' pks. No signals, like `bulk_create`.
 - `update_rows(model, values, **where)`: one `UPDATE … SET … WHERE a = … AND b IN (…)`.
+- `model_from_row(model, row)`: an instance from a hand-written statement's row, converted.
 - `hot_cursor()`: on PostgreSQL a server-binding cursor, so that these statements are prepared.
 
 Both speak SQL that SQLite (≥ 3.35) and PostgreSQL share.
@@ -19,6 +20,7 @@ Both speak SQL that SQLite (≥ 3.35) and PostgreSQL share.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -194,3 +196,24 @@ def update_rows(model: type[models.Model], values: Mapping[str, Any], **where: A
     with hot_cursor(alias) as cursor:
         cursor.execute(sql, params)
         return int(cursor.rowcount)
+
+
+@functools.cache
+def _row_converters(model: type[models.Model], alias: str) -> list[tuple[Any, list[Any]]]:
+    connection = connections[alias]
+    out = []
+    for f in model._meta.concrete_fields:
+        col = f.get_col(model._meta.db_table)
+        out.append((col, connection.ops.get_db_converters(col) + f.get_db_converters(connection)))
+    return out
+
+
+def model_from_row(model: type[M], row: Sequence[Any], using: str = "default") -> M:
+    """An instance from a raw row of all its concrete fields in model order (a hand-written
+    SELECT or RETURNING), converted as the ORM would (aware datetimes and booleans on SQLite)."""
+    connection = connections[using]
+    values = list(row)
+    for i, (col, converters) in enumerate(_row_converters(model, using)):
+        for convert in converters:
+            values[i] = convert(values[i], col, connection)
+    return model.from_db(using, [f.attname for f in model._meta.concrete_fields], values)

@@ -28,7 +28,7 @@ from django.utils import timezone
 from linli.accounts.models import Role, User
 from linli.core.errors import CoreError, CoreErrorCode
 from linli.core.events import publish
-from linli.core.sql import hot_cursor, insert_rows
+from linli.core.sql import hot_cursor, insert_rows, model_from_row, update_rows
 from linli.payments.errors import PaymentsError, PaymentsErrorCode
 from linli.payments.events import PaymentCaptured, RefundSucceeded
 from linli.payments.gateways import gateway_enabled, gateway_get
@@ -182,21 +182,9 @@ def payment_prepay(
 
 
 def _to_pending(payment_id: int, now: datetime) -> bool:
-    """created → pending, conditional; one plain statement (it runs after every checkout)."""
-    db = router.db_for_write(Payment)
-    ops = connections[db].ops
-    with hot_cursor(db) as cursor:
-        cursor.execute(
-            f'UPDATE "{Payment._meta.db_table}" SET "status" = %s, "updated_at" = %s '
-            'WHERE "id" = %s AND "status" = %s',
-            [
-                Payment.Status.PENDING.value,
-                ops.adapt_datetimefield_value(now),
-                payment_id,
-                Payment.Status.CREATED.value,
-            ],
-        )
-        return bool(cursor.rowcount)
+    """created → pending, conditional; one prepared statement (it runs after many checkouts)."""
+    values = {"status": Payment.Status.PENDING.value, "updated_at": now}
+    return bool(update_rows(Payment, values, pk=payment_id, status=Payment.Status.CREATED.value))
 
 
 def _log_notification(
@@ -279,32 +267,19 @@ def payment_notify(*, gateway: str, headers: Mapping[str, str], body: bytes | st
 
 
 @functools.cache
-def _capture_sql(db: str) -> tuple[str, list[str], list[tuple[Any, list[Any]]]]:
+def _capture_sql(db: str) -> str:
     """The capture UPDATE for one database alias, built once from the model's table and columns,
-    with the attnames and converters of the row it returns (what a raw queryset would resolve
-    again on every call)."""
-    connection = connections[db]
-    qn = connection.ops.quote_name
+    returning the whole row."""
+    qn = connections[db].ops.quote_name
     meta = Payment._meta
-    fields = meta.concrete_fields
-    col = {f.name: qn(str(f.column)) for f in fields}
-    sql = (
+    col = {f.name: qn(str(f.column)) for f in meta.concrete_fields}
+    return (
         f"UPDATE {qn(meta.db_table)} SET {col['status']} = %s, {col['transaction_id']} = %s, "
         f"{col['captured_at']} = %s, {col['updated_at']} = %s "
         f"WHERE {col['gateway']} = %s AND {col['out_trade_no']} = %s "
         f"AND {col['amount_fen']} = %s AND {col['status']} IN (%s, %s) "
         f"RETURNING {', '.join(col.values())}"
     )
-    converters = []
-    for f in fields:
-        expression = f.get_col(meta.db_table)
-        converters.append(
-            (
-                expression,
-                connection.ops.get_db_converters(expression) + f.get_db_converters(connection),
-            )
-        )
-    return sql, [f.attname for f in fields], converters
 
 
 def _capture_update(gateway: str, n: Notification) -> Payment | None:
@@ -317,7 +292,6 @@ def _capture_update(gateway: str, n: Notification) -> Payment | None:
     on SQLite), so the payment is returned without being read again."""
     db = router.db_for_write(Payment)
     connection = connections[db]
-    sql, attnames, converters = _capture_sql(db)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     params = [
         Payment.Status.CAPTURED.value,
@@ -330,15 +304,9 @@ def _capture_update(gateway: str, n: Notification) -> Payment | None:
         *(s.value for s in Payment.OPEN_STATUSES),
     ]
     with hot_cursor(connection.alias) as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_capture_sql(db), params)
         row = cursor.fetchone()
-    if row is None:
-        return None
-    values = list(row)
-    for i, (expression, convert) in enumerate(converters):
-        for c in convert:
-            values[i] = c(values[i], expression, connection)
-    return Payment.from_db(db, attnames, values)
+    return model_from_row(Payment, row, db) if row is not None else None
 
 
 def _capture(

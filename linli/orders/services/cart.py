@@ -131,20 +131,22 @@ def cart_line_add(*, resident: User, listing_id: int, quantity: int = 1) -> Cart
 
 
 def _put(resident: User, listing_id: int, quantity: int, *, add: bool) -> CartLine:
-    got = _upsert(resident_id=resident.pk, listing_id=listing_id, quantity=quantity, add=add)
-    if got is None:
+    """The upsert; no row back means the listing is unavailable, the line would pass the limit
+    (`add`), or the resident has no cart yet: then the cart is made and the upsert tried again
+    (a listing delisted, a shop closed or a line filled up in between is caught the same way)."""
+    for attempt in range(2):
+        got = _upsert(resident_id=resident.pk, listing_id=listing_id, quantity=quantity, add=add)
+        if got is not None:
+            line_id, cart_id, now_in_cart = got
+            return CartLine(
+                pk=line_id, cart_id=cart_id, listing_id=listing_id, quantity=now_in_cart
+            )
         _raise_unavailable(listing_id)
         if add and _over_limit(resident, listing_id, quantity):
             raise OrdersError(OrdersErrorCode.INVALID_QUANTITY, max=max_quantity())
-        _write(_cart_create_sql(), [resident.pk, _now()])
-        got = _upsert(resident_id=resident.pk, listing_id=listing_id, quantity=quantity, add=add)
-        if got is None:  # delisted, closed or filled up in between
-            _raise_unavailable(listing_id)
-            if add and _over_limit(resident, listing_id, quantity):
-                raise OrdersError(OrdersErrorCode.INVALID_QUANTITY, max=max_quantity())
-            raise OrdersError(OrdersErrorCode.LISTING_UNAVAILABLE, name=str(listing_id))
-    line_id, cart_id, now_in_cart = got
-    return CartLine(pk=line_id, cart_id=cart_id, listing_id=listing_id, quantity=now_in_cart)
+        if attempt == 0:
+            _write(_cart_create_sql(), [resident.pk, _now()])
+    raise OrdersError(OrdersErrorCode.LISTING_UNAVAILABLE, name=str(listing_id))
 
 
 def _over_limit(resident: User, listing_id: int, quantity: int) -> bool:

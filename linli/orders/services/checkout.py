@@ -23,7 +23,7 @@ from linli.accounts.models import User
 from linli.community.selectors import HomePoint, home_point_columns
 from linli.core import fulfilment
 from linli.core.money import format_fen
-from linli.core.sql import CompiledQuery, hot_cursor, insert_rows
+from linli.core.sql import CompiledQuery, hot_cursor, insert_rows, update_rows
 from linli.core.storage import coldest
 from linli.inventory.services import ClaimRequest, stock_claims_create
 from linli.orders.domain import Status
@@ -199,18 +199,15 @@ def _submit(
         new=True,  # the checkout row was inserted just now: its key cannot exist yet
         handed_over=True,  # the answer carries what the resident needs to pay
     )
+    update_rows(Checkout, {"payment": checkout.payment.pk}, pk=checkout.pk)
     with hot_cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Checkout._meta.db_table} SET payment_id = %s WHERE id = %s",
-            [checkout.payment.pk, checkout.pk],
-        )
-        cursor.execute(
-            f"DELETE FROM {CartLine._meta.db_table} WHERE id IN ({', '.join(['%s'] * len(lines))})",
+            f'DELETE FROM "{CartLine._meta.db_table}" WHERE "id" IN ({", ".join(["%s"] * len(lines))})',
             [line.pk for line in lines],
         )
     # Claims last: the rows they lock (a popular product's stock, a locker) are held only until
     # the commit that follows, not through the rest of the writes.
-    _claim(orders, order_lines, by_outlet, providers, choices, resident, expires_at)
+    _claim(orders, order_lines, by_outlet, providers, resident, expires_at)
     _keep(checkout, "orders", orders)
     return checkout
 
@@ -244,9 +241,10 @@ def _check_in_range(resident: User, outlets: dict[int, Outlet], home: HomePoint 
             raise OrdersError(OrdersErrorCode.OUT_OF_RANGE, shop=outlet.name, minutes=limit)
 
 
-def _providers(
-    by_outlet: dict[int, list[_Line]], choices: dict[int, CheckoutChoice]
-) -> dict[int, fulfilment.FulfilmentProvider]:
+Providers = dict[int, tuple[fulfilment.FulfilmentProvider, CheckoutChoice]]
+
+
+def _providers(by_outlet: dict[int, list[_Line]], choices: dict[int, CheckoutChoice]) -> Providers:
     """Each shop's fulfilment method (store pickup unless the resident chose another)."""
     providers = {}
     for outlet_id in by_outlet:
@@ -254,7 +252,7 @@ def _providers(
         provider = fulfilment.get(choice.method)
         if provider is None:
             raise OrdersError(OrdersErrorCode.FULFILMENT_UNKNOWN, method=choice.method)
-        providers[outlet_id] = provider
+        providers[outlet_id] = (provider, choice)
     return providers
 
 
@@ -263,7 +261,7 @@ def _create_orders(
     resident: User,
     by_outlet: dict[int, list[_Line]],
     outlets: dict[int, Outlet],
-    providers: dict[int, fulfilment.FulfilmentProvider],
+    providers: Providers,
 ) -> tuple[list[Order], dict[int, list[OrderLine]]]:
     """One order per shop in three INSERTs: the orders, their lines, their "placed" events."""
     day = f"{timezone.localdate():%Y%m%d}"
@@ -277,7 +275,7 @@ def _create_orders(
                 outlet=outlets[outlet_id],
                 # day + checkout + shop: unique, known before the insert (no second write)
                 number=f"{day}{checkout.pk:06d}{n:02d}",
-                fulfilment_method=providers[outlet_id].method,
+                fulfilment_method=providers[outlet_id][0].method,
                 subtotal_fen=subtotal,
                 total_fen=subtotal,
                 pickup_code=new_pickup_code(),
@@ -317,8 +315,7 @@ def _claim(
     orders: list[Order],
     order_lines: dict[int, list[OrderLine]],
     by_outlet: dict[int, list[_Line]],
-    providers: dict[int, fulfilment.FulfilmentProvider],
-    choices: dict[int, CheckoutChoice],
+    providers: Providers,
     resident: User,
     expires_at: datetime,
 ) -> None:
@@ -326,14 +323,14 @@ def _claim(
     slot's capacity) by its provider, then the stock of every line (one conditional UPDATE each,
     in (outlet, product) order)."""
     for order, lines in zip(orders, by_outlet.values(), strict=True):
-        choice = choices.get(order.outlet_id) or CheckoutChoice(outlet_id=order.outlet_id)
+        provider, choice = providers[order.outlet_id]
         parcel = fulfilment.Parcel(
             outlet_id=order.outlet_id,
             volume_ml=sum((line.volume_ml or 0) * line.quantity for line in lines),
             weight_g=sum((line.weight_g or 0) * line.quantity for line in lines),
             storage=coldest([ol.storage for ol in order_lines[order.outlet_id]]),
         )
-        order.fulfilment_data = providers[order.outlet_id].claim(
+        order.fulfilment_data = provider.claim(
             order_id=order.pk,
             resident_id=resident.pk,
             parcel=parcel,
