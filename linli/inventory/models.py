@@ -18,8 +18,9 @@ from django.utils.translation import pgettext_lazy
 
 
 class StockLevel(models.Model):
+    # db_index=False: unique_stock_level (outlet, product) serves lookups by outlet.
     outlet = models.ForeignKey(
-        "shops.Outlet", on_delete=models.CASCADE, related_name="stock_levels"
+        "shops.Outlet", on_delete=models.CASCADE, related_name="stock_levels", db_index=False
     )
     product = models.ForeignKey(
         "catalog.Product", on_delete=models.CASCADE, related_name="stock_levels"

@@ -25,16 +25,21 @@ class Payment(models.Model):
 
     OPEN_STATUSES = (Status.CREATED, Status.PENDING)
 
+    # db_index=False: payment_idempotency_per_payer (payer, idempotency_key) serves it.
     payer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments", db_index=False
     )
     gateway = models.CharField(max_length=32)
     amount_fen = models.BigIntegerField()
     currency = models.CharField(max_length=3, default="CNY")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.CREATED)
-    out_trade_no = models.CharField(max_length=32, unique=True)
-    transaction_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    reference = models.CharField(max_length=64, db_index=True)
+    # Unique / indexed through Meta, not unique=True / db_index=True: on PostgreSQL those add a
+    # varchar_pattern_ops "_like" index for LIKE 'prefix%' that no query here makes (the admin's
+    # search is UPPER(...) LIKE '%...%', which no btree serves). `reference` keeps its plain index:
+    # selectors and collect filter by it.
+    out_trade_no = models.CharField(max_length=32)
+    transaction_id = models.CharField(max_length=64, null=True, blank=True)
+    reference = models.CharField(max_length=64)
     subject = models.CharField(max_length=128)
     idempotency_key = models.CharField(max_length=80)
     refunded_fen = models.BigIntegerField(default=0)
@@ -45,7 +50,12 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["reference"], name="payment_reference_idx")]
         constraints = [
+            models.UniqueConstraint(fields=["out_trade_no"], name="unique_payment_out_trade_no"),
+            models.UniqueConstraint(
+                fields=["transaction_id"], name="unique_payment_transaction_id"
+            ),
             models.UniqueConstraint(
                 fields=["payer", "idempotency_key"], name="payment_idempotency_per_payer"
             ),
