@@ -117,9 +117,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # sparing PostgreSQL the planning; Django's own cursors are unaffected. Behind pgbouncer in
     # transaction mode set LINLI_DB_PREPARE_THRESHOLD=off.
     threshold = os.getenv("LINLI_DB_PREPARE_THRESHOLD", "5")
+    prepared = threshold.lower() not in {"off", "none", ""}
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-        None if threshold.lower() in {"off", "none", ""} else int(threshold)
+        int(threshold) if prepared else None
     )
+    if prepared:
+        # Prepared statements keep one generic plan. PostgreSQL would otherwise re-plan the
+        # checkout's one-statement write (ADR 0007) on every run: its cost estimate for arrays
+        # of unknown length makes the generic plan look dearer than it is, and planning that
+        # statement costs more than running it.
+        DATABASES["default"]["OPTIONS"]["options"] = "-c plan_cache_mode=force_generic_plan"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from linli.accounts.models import ApiToken, ConsentRecord, User
-from linli.core.sql import CompiledQuery, CompileError, insert_rows
+from linli.core.sql import (
+    CompiledQuery,
+    CompileError,
+    InsertSelect,
+    Positional,
+    hot_cursor,
+    insert_rows,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +87,40 @@ def test_update_rows_sets_values_where_equal_and_in(rosa, marco):
     assert rows == {tokens[0].pk: True, tokens[1].pk: False, tokens[2].pk: True}
     assert ApiToken.objects.get(pk=tokens[0].pk).last_used_at == used
     assert update_rows(ApiToken, {"revoked": False}, pk=[]) == 0  # nothing to match
+
+
+def test_insert_select_writes_defaults_and_refuses_what_it_cannot_fill(rosa, marco):
+    tokens = InsertSelect(
+        ApiToken,
+        source="(SELECT %(user)s AS uid) src",
+        exprs={"user": "src.uid", "name": "%(name)s", "key_hash": "%(hash)s", "prefix": "'ll_'"},
+        returning=('"id"',),
+    )
+    sql = Positional(tokens.sql())
+    values = {**tokens.params(), "user": rosa.pk, "name": "手机", "hash": "h" * 64}
+    with hot_cursor(raw=connection.vendor == "postgresql") as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(sql.sql, sql.params(values))
+        else:
+            cursor.execute(tokens.sql(), values)
+        (pk,) = cursor.fetchone()
+    token = ApiToken.objects.get(pk=pk)
+    # the model's defaults (created_at now, not revoked) and NULL where the default is None
+    assert (token.user, token.name, token.prefix, token.revoked) == (rosa, "手机", "ll_", False)
+    assert token.last_used_at is None
+    assert abs(timezone.now() - token.created_at) < timedelta(minutes=1)
+    # a NOT NULL field with no default and no expression, or a field that does not exist
+    with pytest.raises(ValueError, match="granted"):
+        InsertSelect(ConsentRecord, source="x", exprs={"user": "1", "kind": "'k'"})
+    with pytest.raises(ValueError, match="colour"):
+        every = {"user": "1", "kind": "'k'", "granted": "true"}
+        InsertSelect(ConsentRecord, source="x", exprs={**every, "colour": "1"})
+
+
+def test_positional_numbers_each_name_once_and_refuses_stray_percent_signs():
+    sql = Positional("SELECT %(a)s, %(b)s, %(a)s || 'x'")
+    assert sql.sql == "SELECT $1, $2, $1 || 'x'"
+    assert sql.params({"b": 2, "a": 1, "unused": 3}) == [1, 2]
+    for bad in ("SELECT 5 % 2", "SELECT '%%'", "SELECT %s"):
+        with pytest.raises(ValueError):
+            Positional(bad)

@@ -39,6 +39,9 @@ class Option:
 
 class FulfilmentProvider(Protocol):
     method: str
+    # False only for a provider whose `claim` writes nothing (store pickup): checkout may then
+    # write its rows in one statement without calling it (orders.services.checkout_at_once).
+    claims: bool
 
     def options(self, *, resident_id: int, parcel: Parcel) -> list[Option]:
         """Choices for this parcel (a full slot or a missing cold compartment is unavailable)."""
@@ -69,6 +72,7 @@ class StorePickup:
     """网订店取: the shop keeps the goods; the resident shows a pickup code. No capacity to claim."""
 
     method = "store_pickup"
+    claims = False
 
     def options(self, *, resident_id: int, parcel: Parcel) -> list[Option]:
         return [Option(self.method, "到店自取", "Pick up in store")]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -103,13 +104,14 @@ class CompiledQuery:
         return rows[0] if rows else None
 
 
-def hot_cursor(using: str = "default") -> CursorWrapper:
+def hot_cursor(using: str = "default", *, raw: bool = False) -> CursorWrapper:
     """A cursor for statements a hot path runs with the same text again and again.
 
     On PostgreSQL it binds parameters on the server (psycopg's `Cursor`, where Django's default is
     the client-side `ClientCursor`), so that psycopg prepares a statement from its fifth run on:
     PostgreSQL then skips parsing and planning, which for a join costs more than running it.
-    Wrapped like Django's own cursors (errors translated, queries counted in tests)."""
+    Wrapped like Django's own cursors (errors translated, queries counted in tests).
+    `raw=True`: psycopg's `RawCursor`, for SQL already in PostgreSQL's `$n` style (`Positional`)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return connection.cursor()
@@ -118,7 +120,32 @@ def hot_cursor(using: str = "default") -> CursorWrapper:
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        return connection._prepare_cursor(psycopg.Cursor(connection.connection))  # type: ignore[attr-defined,no-any-return]
+        cursor = (psycopg.RawCursor if raw else psycopg.Cursor)(connection.connection)
+        return connection._prepare_cursor(cursor)  # type: ignore[attr-defined,no-any-return]
+
+
+class Positional:
+    """A PostgreSQL statement written with `%(name)s` placeholders, rewritten once to `$1, $2…`
+    and run through `hot_cursor(raw=True)` with `params(values)`.
+
+    psycopg caches its own placeholder parsing only for statements under 4 KB and 50 parameters;
+    a longer one (checkout's writes at once) would be parsed again on every run."""
+
+    def __init__(self, sql: str) -> None:
+        self.names: list[str] = []
+
+        def number(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in self.names:
+                self.names.append(name)
+            return f"${self.names.index(name) + 1}"
+
+        if "%%" in sql or re.search(r"%(?!\(\w+\)s)", sql):
+            raise ValueError("only %(name)s placeholders, no other %")
+        self.sql = re.sub(r"%\((\w+)\)s", number, sql)
+
+    def params(self, values: Mapping[str, Any]) -> list[Any]:
+        return [values[name] for name in self.names]
 
 
 class _Slot:
@@ -217,3 +244,73 @@ def model_from_row(model: type[M], row: Sequence[Any], using: str = "default") -
         for convert in converters:
             values[i] = convert(values[i], col, connection)
     return model.from_db(using, [f.attname for f in model._meta.concrete_fields], values)
+
+
+class InsertSelect:
+    """`INSERT INTO <model's table> (<every concrete column>) SELECT <…> FROM <source>`, a piece of
+    a larger statement (a data-modifying CTE on PostgreSQL).
+
+    `exprs` gives SQL expressions for some fields (by field name); every other concrete field but
+    the auto primary key is bound to its model default as a named parameter (NULL where that is
+    None), so a field added later with a default needs no change here, and a NOT NULL one without
+    a default is refused at once.
+    `sql()` is built once; `params()` is evaluated per statement (callable defaults)."""
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        *,
+        source: str,
+        exprs: Mapping[str, str],
+        returning: Sequence[str] = ("id",),
+    ) -> None:
+        meta = model._meta
+        self.table = str(meta.db_table)
+        self._defaulted: list[Any] = []
+        self._static: dict[str, dict[str, Any]] = {}
+        columns, values = [], []
+        for f in meta.concrete_fields:
+            if f.name in exprs:
+                columns.append(f.column)
+                values.append(exprs[f.name])
+            elif f is meta.pk:
+                continue
+            elif f.get_default() is None:
+                if not f.null:
+                    raise ValueError(f"{self.table}.{f.column}: no default, no expression")
+                columns.append(f.column)
+                values.append("NULL")
+            else:
+                columns.append(f.column)
+                values.append(f"%({self.table}__{f.column})s")
+                self._defaulted.append(f)
+        unknown = set(exprs) - {f.name for f in meta.concrete_fields}
+        if unknown:
+            raise ValueError(f"{self.table}: unknown fields {sorted(unknown)}")
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        self._sql = (
+            f'INSERT INTO "{self.table}" ({quoted}) '
+            f"SELECT {', '.join(values)} FROM {source} "
+            f"RETURNING {', '.join(returning)}"
+        )
+
+    def sql(self) -> str:
+        return self._sql
+
+    def params(self, using: str = "default") -> dict[str, Any]:
+        """The defaulted columns' values: constants (and empty containers) prepared once per
+        database, callable defaults such as `timezone.now` evaluated anew."""
+        connection = connections[using]
+        static = self._static.get(using)
+        if static is None:
+            static = self._static[using] = {
+                f"{self.table}__{f.column}": f.get_db_prep_save(f.get_default(), connection)
+                for f in self._defaulted
+                if not callable(f.default) or f.default in (dict, list)
+            }
+        fresh = {
+            f"{self.table}__{f.column}": f.get_db_prep_save(f.get_default(), connection)
+            for f in self._defaulted
+            if callable(f.default) and f.default not in (dict, list)
+        }
+        return {**static, **fresh} if fresh else static

@@ -75,6 +75,7 @@ def home_slots(community: Community, now: datetime) -> list[Slot]:
 
 class DeliverySlotProvider:
     method = "delivery_slot"
+    claims = True
 
     def options(self, *, resident_id: int, parcel: Parcel) -> list[Option]:
         now = timezone.now()
@@ -151,6 +152,7 @@ class DeliverySlotProvider:
 
 class GroupBuyProvider:
     method = "group_buy"
+    claims = True
 
     def _slot(self, resident_id: int) -> Slot | DeliveryError:
         home = resident_home(resident_id)

@@ -288,6 +288,12 @@ def _insert_claims(cursor: CursorWrapper, claims: list[StockClaim]) -> str | Non
     return next((c.ref for c in claims if c.pk is None), None)
 
 
+def stock_shortfall(outlet_id: int, product_id: int, quantity: int) -> InventoryError:
+    """The error for a line whose claim found too little (OUT_OF_STOCK naming what is left), for
+    a caller that claimed in a statement of its own (`claim_cte`)."""
+    return _out_of_stock(ClaimRequest(outlet_id, product_id, quantity, ""))
+
+
 def _out_of_stock(r: ClaimRequest) -> InventoryError:
     row = (
         StockLevel.objects.filter(outlet_id=r.outlet_id, product_id=r.product_id)

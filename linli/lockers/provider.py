@@ -27,6 +27,7 @@ from linli.lockers.services.claims import (
 
 class LockerPickup:
     method = "locker"
+    claims = True
 
     def options(self, *, resident_id: int, parcel: Parcel) -> list[Option]:
         resident = User.objects.filter(pk=resident_id).first()

@@ -76,6 +76,42 @@ def _same_payment(existing: Payment, *, amount_fen: int, reference: str, gateway
     return existing
 
 
+def _check_new(amount_fen: int, idempotency_key: str, reference: str, gateway: str) -> None:
+    _check_amount(amount_fen)
+    _check_key(idempotency_key)
+    if not reference or len(reference) > 64:
+        raise CoreError(CoreErrorCode.INVALID_INPUT, reason="reference: 1-64 characters")
+    if not gateway_enabled(gateway):
+        raise PaymentsError(PaymentsErrorCode.GATEWAY_UNKNOWN, gateway=gateway)
+
+
+def payment_new(
+    *,
+    payer: User,
+    amount_fen: int,
+    reference: str,
+    subject: str,
+    idempotency_key: str,
+    gateway: str = "sandbox",
+    handed_over: bool = False,
+) -> Payment:
+    """A checked, unsaved payment (see `payment_create` for `handed_over`): for a caller that
+    writes it in a statement of its own (checkout's writes at once on PostgreSQL)."""
+    _check_new(amount_fen, idempotency_key, reference, gateway)
+    payment = Payment(
+        payer=payer,
+        amount_fen=amount_fen,
+        reference=reference,
+        subject=(subject or reference)[:128],
+        idempotency_key=idempotency_key,
+        gateway=gateway,
+        out_trade_no=_new_number("LL"),
+    )
+    if handed_over and gateway_get(gateway).prepay_offline:
+        payment.status = Payment.Status.PENDING
+    return payment
+
+
 def payment_create(
     *,
     payer: User,
@@ -105,25 +141,18 @@ def payment_create(
     offline (`prepay_offline`), the payment is then stored pending at once and the prepay
     writes nothing.
     """
-    _check_amount(amount_fen)
-    _check_key(idempotency_key)
-    if not reference or len(reference) > 64:
-        raise CoreError(CoreErrorCode.INVALID_INPUT, reason="reference: 1-64 characters")
-    if not gateway_enabled(gateway):
-        raise PaymentsError(PaymentsErrorCode.GATEWAY_UNKNOWN, gateway=gateway)
+    _check_new(amount_fen, idempotency_key, reference, gateway)
 
     def insert() -> Payment:
-        payment = Payment(
+        payment = payment_new(
             payer=payer,
             amount_fen=amount_fen,
             reference=reference,
-            subject=(subject or reference)[:128],
+            subject=subject,
             idempotency_key=idempotency_key,
             gateway=gateway,
-            out_trade_no=_new_number("LL"),
+            handed_over=handed_over,
         )
-        if handed_over and gateway_get(gateway).prepay_offline:
-            payment.status = Payment.Status.PENDING
         insert_rows([payment])
         return payment
 

@@ -25,12 +25,14 @@ from linli.core import fulfilment
 from linli.core.money import format_fen
 from linli.core.sql import CompiledQuery, hot_cursor, insert_rows, update_rows
 from linli.core.storage import coldest
-from linli.inventory.services import ClaimRequest, stock_claims_create
+from linli.inventory.errors import InventoryError
+from linli.inventory.services import ClaimRequest, stock_claims_create, stock_shortfall
 from linli.orders.domain import Status
 from linli.orders.errors import OrdersError, OrdersErrorCode
 from linli.orders.models import CartLine, Checkout, Order, OrderEvent, OrderLine
+from linli.orders.services import checkout_at_once
 from linli.orders.services.cart import check_quantity
-from linli.payments.services import payment_create
+from linli.payments.services import payment_create, payment_new
 from linli.shops.hours import is_open
 from linli.shops.models import Outlet
 from linli.shops.nearby import walk_minutes_for_user
@@ -79,8 +81,10 @@ def checkout_submit(
         if existing is None:
             raise
         return existing
-    except OrdersError as e:
-        existing = _existing(resident, key) if e.code == OrdersErrorCode.CART_EMPTY else None
+    except (OrdersError, InventoryError):
+        # A refusal of what the cart holds now; the key may already have its checkout (the cart
+        # emptied by it, or filled again since): the first result it is.
+        existing = _existing(resident, key)
         if existing is None:
             raise
         return existing
@@ -169,17 +173,25 @@ def _submit(
     total = sum(line.price_fen * line.quantity for line in lines)
     now = timezone.now()
     expires_at = now + timedelta(minutes=unpaid_minutes())
-    # Inserted first: the key decides between racing or repeated submissions before any check
-    # or claim (the loser's IntegrityError is answered with the winner's checkout).
-    checkout = Checkout(
-        resident=resident, idempotency_key=key, total_fen=total, expires_at=expires_at
-    )
-    insert_rows([checkout])
     by_outlet: dict[int, list[_Line]] = defaultdict(list)
+    for line in lines:
+        by_outlet[line.outlet_id].append(line)
+    providers = _providers(by_outlet, choices)
+    at_once = checkout_at_once.usable(providers_claim=any(p.claims for p, _ in providers.values()))
+    checkout = Checkout(
+        resident=resident,
+        idempotency_key=key,
+        total_fen=total,
+        expires_at=expires_at,
+        created_at=now,
+    )
+    if not at_once:
+        # Inserted first: the key decides between racing or repeated submissions before any
+        # check or claim (the loser's IntegrityError is answered with the winner's checkout).
+        insert_rows([checkout])
     for line in lines:
         check_quantity(line.quantity)
         _check_listing(line, outlets[line.outlet_id], now)
-        by_outlet[line.outlet_id].append(line)
     _check_in_range(resident, outlets, home)
     if expected_total_fen is not None and expected_total_fen != total:
         raise OrdersError(
@@ -187,29 +199,66 @@ def _submit(
             actual=format_fen(total),
             expected=format_fen(expected_total_fen),
         )
-    providers = _providers(by_outlet, choices)
-    orders, order_lines = _create_orders(checkout, resident, by_outlet, outlets, providers)
-    checkout.payment = payment_create(
-        payer=resident,
-        amount_fen=total,
-        reference=checkout.reference,
-        subject=_subject(lines),
-        idempotency_key=f"checkout:{checkout.pk}",
-        gateway=gateway,
-        new=True,  # the checkout row was inserted just now: its key cannot exist yet
-        handed_over=True,  # the answer carries what the resident needs to pay
-    )
-    update_rows(Checkout, {"payment": checkout.payment.pk}, pk=checkout.pk)
-    with hot_cursor() as cursor:
-        cursor.execute(
-            f'DELETE FROM "{CartLine._meta.db_table}" WHERE "id" IN ({", ".join(["%s"] * len(lines))})',
-            [line.pk for line in lines],
+    orders, order_lines = _build_orders(checkout, resident, by_outlet, outlets, providers, now)
+    payment_args = {
+        "payer": resident,
+        "amount_fen": total,
+        "subject": _subject(lines),
+        "gateway": gateway,
+        "handed_over": True,  # the answer carries what the resident needs to pay
+    }
+    if at_once:
+        checkout.payment = payment_new(reference="checkout:0", idempotency_key="-", **payment_args)
+        claimed = checkout_at_once.checkout_write(
+            checkout=checkout,
+            orders=orders,
+            order_lines=order_lines,
+            payment=checkout.payment,
+            cart_line_ids=[line.pk for line in lines],
+            now=now,
+            day=_day(),
         )
-    # Claims last: the rows they lock (a popular product's stock, a locker) are held only until
-    # the commit that follows, not through the rest of the writes.
-    _claim(orders, order_lines, by_outlet, providers, resident, expires_at)
+        _raise_shortfall(orders, order_lines, claimed)
+    else:
+        _write_orders(orders, order_lines)
+        checkout.payment = payment_create(
+            reference=checkout.reference,
+            idempotency_key=checkout.reference,
+            new=True,  # the checkout row was inserted just now: its key cannot exist yet
+            **payment_args,
+        )
+        update_rows(Checkout, {"payment": checkout.payment.pk}, pk=checkout.pk)
+        with hot_cursor() as cursor:
+            cursor.execute(
+                f'DELETE FROM "{CartLine._meta.db_table}" WHERE "id" IN '
+                f"({', '.join(['%s'] * len(lines))})",
+                [line.pk for line in lines],
+            )
+        # Claims last: the rows they lock (a popular product's stock, a locker) are held only
+        # until the commit that follows, not through the rest of the writes.
+        _claim(orders, order_lines, by_outlet, providers, resident, expires_at)
+    for order in orders:
+        _keep(order, "lines", order_lines[order.outlet_id])
     _keep(checkout, "orders", orders)
     return checkout
+
+
+def _day() -> str:
+    return f"{timezone.localdate():%Y%m%d}"
+
+
+def _raise_shortfall(
+    orders: list[Order], order_lines: dict[int, list[OrderLine]], claimed: set[str]
+) -> None:
+    """The first line (in outlet, product order) whose stock was not claimed: out of stock."""
+    short = sorted(
+        (order.outlet_id, ol.product_id, ol.quantity)
+        for order in orders
+        for ol in order_lines[order.outlet_id]
+        if ol.claim_ref not in claimed
+    )
+    if short:
+        raise stock_shortfall(*short[0])
 
 
 def _keep(instance: Any, related: str, objects: list[Any]) -> None:
@@ -256,15 +305,17 @@ def _providers(by_outlet: dict[int, list[_Line]], choices: dict[int, CheckoutCho
     return providers
 
 
-def _create_orders(
+def _build_orders(
     checkout: Checkout,
     resident: User,
     by_outlet: dict[int, list[_Line]],
     outlets: dict[int, Outlet],
     providers: Providers,
+    now: datetime,
 ) -> tuple[list[Order], dict[int, list[OrderLine]]]:
-    """One order per shop in three INSERTs: the orders, their lines, their "placed" events."""
-    day = f"{timezone.localdate():%Y%m%d}"
+    """One order per shop with its lines (unsaved). Numbered day + checkout + shop when the
+    checkout has its pk (the statement written at once numbers them the same way itself)."""
+    day = _day()
     orders = []
     for n, (outlet_id, lines) in enumerate(by_outlet.items(), start=1):
         subtotal = sum(line.price_fen * line.quantity for line in lines)
@@ -273,15 +324,14 @@ def _create_orders(
                 checkout=checkout,
                 resident=resident,
                 outlet=outlets[outlet_id],
-                # day + checkout + shop: unique, known before the insert (no second write)
-                number=f"{day}{checkout.pk:06d}{n:02d}",
+                number=f"{day}{checkout.pk:06d}{n:02d}" if checkout.pk else None,
                 fulfilment_method=providers[outlet_id][0].method,
                 subtotal_fen=subtotal,
                 total_fen=subtotal,
                 pickup_code=new_pickup_code(),
+                placed_at=now,
             )
         )
-    insert_rows(orders)
     order_lines: dict[int, list[OrderLine]] = {}
     for order, lines in zip(orders, by_outlet.values(), strict=True):
         order_lines[order.outlet_id] = [
@@ -298,17 +348,29 @@ def _create_orders(
             )
             for line in lines
         ]
-        _keep(order, "lines", order_lines[order.outlet_id])
+    return orders, order_lines
+
+
+def _write_orders(orders: list[Order], order_lines: dict[int, list[OrderLine]]) -> None:
+    """The portable path: orders, their lines, their "placed" events in three INSERTs."""
+    insert_rows(orders)
+    for order in orders:  # the lines were built before their order had a pk
+        for ol in order_lines[order.outlet_id]:
+            ol.order = order
     insert_rows([ol for ols in order_lines.values() for ol in ols])
     insert_rows(
         [
             OrderEvent(
-                order=order, source="", target=Status.PLACED, actor_kind="resident", actor=resident
+                order=order,
+                source="",
+                target=Status.PLACED,
+                actor_kind="resident",
+                actor=order.resident,
+                at=order.placed_at,
             )
             for order in orders
         ]
     )
-    return orders, order_lines
 
 
 def _claim(
