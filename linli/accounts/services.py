@@ -7,6 +7,7 @@ import re
 import secrets
 from datetime import timedelta
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.db import connections, router, transaction
@@ -25,7 +26,7 @@ from linli.accounts.models import (
     User,
 )
 from linli.accounts.sms import get_backend
-from linli.core.sql import hot_cursor, model_from_row
+from linli.core.sql import hot_cursor, model_from_row, update_rows
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -186,16 +187,26 @@ TOKEN_USE_RECORD_EVERY = timedelta(minutes=5)
 
 
 @cache
-def _token_user_sql() -> str:
+def _token_user_sql(vendor: str) -> str:
     # Hand-written because every API request pays for it (the ORM spent more building this join
     # than the database answering it). The user comes whole (any field may be used downstream);
     # of the token only its id and whether its recorded use is stale.
     user, token = User._meta.db_table, ApiToken._meta.db_table
     cols = ", ".join(f'u."{f.column}"' for f in User._meta.concrete_fields)
-    return (
-        f'SELECT {cols}, t."id", (t."last_used_at" IS NULL OR t."last_used_at" < %s)'
+    select = (
+        f'SELECT {cols}, t."id" AS token_id,'
+        ' (t."last_used_at" IS NULL OR t."last_used_at" < %s) AS stale'
         f' FROM "{token}" t INNER JOIN "{user}" u ON u."id" = t."user_id"'
         ' WHERE t."key_hash" = %s AND NOT t."revoked" AND u."is_active"'
+    )
+    if vendor != "postgresql":
+        return select
+    # PostgreSQL records a stale use in the same statement: no second round trip and commit.
+    return (
+        f"WITH found AS ({select}), touched AS ("
+        f'UPDATE "{token}" SET "last_used_at" = %s'
+        ' WHERE "id" IN (SELECT token_id FROM found WHERE stale))'
+        " SELECT * FROM found"
     )
 
 
@@ -207,14 +218,18 @@ def api_token_authenticate(*, key: str) -> User:
     db = router.db_for_read(User)
     connection = connections[db]
     stale_before = connection.ops.adapt_datetimefield_value(now - TOKEN_USE_RECORD_EVERY)
+    params: list[Any] = [stale_before, ApiToken.hash(key)]
+    in_one = connection.vendor == "postgresql"
+    if in_one:
+        params.append(now)
     with hot_cursor(db) as cursor:
-        cursor.execute(_token_user_sql(), [stale_before, ApiToken.hash(key)])
+        cursor.execute(_token_user_sql(connection.vendor), params)
         row = cursor.fetchone()
     if row is None:
         raise AccountsError(AccountsErrorCode.TOKEN_INVALID)
     *user_columns, token_id, stale = row
-    if stale:
-        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    if stale and not in_one:  # a new resident's first request, or the first after a pause
+        update_rows(ApiToken, {"last_used_at": now}, pk=token_id)
     return model_from_row(User, user_columns, db)
 
 

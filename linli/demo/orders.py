@@ -7,7 +7,10 @@ Run after the demo's own transaction has committed: payments tell orders on comm
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
+from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.catalog.models import Listing
@@ -60,6 +63,10 @@ def _shops_near(resident: User) -> list[tuple[int, list[Listing], User]]:
     return out
 
 
+def _morning() -> datetime:
+    return timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+
+
 def demo_orders_load() -> dict[str, int]:
     """Idempotent: nothing happens when the demo resident already has orders."""
     resident = User.objects.filter(phone=RESIDENT_PHONE).first()
@@ -76,7 +83,10 @@ def demo_orders_load() -> dict[str, int]:
         _outlet_id, listings, staff = shops[i % len(shops)]
         for li in listings:
             cart_line_set(resident=resident, listing_id=li.pk, quantity=1)
-        checkout = checkout_submit(resident=resident, idempotency_key=f"demo-{stage}")
+        # the story happens at 10:00, when the demo's shops are open, whatever the hour now
+        checkout = checkout_submit(
+            resident=resident, idempotency_key=f"demo-{stage}", hours_at=_morning()
+        )
         _pay(checkout)
         order = checkout.orders.get()
         if stage in ("ready", "completed"):

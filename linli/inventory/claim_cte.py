@@ -7,7 +7,10 @@ and hand-overs use), so two checkouts never wait on each other crosswise.
 
 The caller's statement must define a relation `<source>(outlet_id, product_id, quantity, ref)`;
 these CTEs follow it and leave `stock_claimed(id, ref, stock_level_id)`, one row per line that was
-claimed. Fewer rows than lines means a shortfall: the caller rolls its transaction back.
+claimed. `claim_guard(source)` is a branch for the caller's final SELECT that aborts the whole
+statement when a line got nothing (`linli_refuse`, migration 0004: SQLSTATE LL409), so the
+statement can run on its own, without a transaction to roll back; `claim_refusal` turns that
+error into OUT_OF_STOCK for the first such line in (outlet, product) order.
 """
 
 from __future__ import annotations
@@ -15,12 +18,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db import DatabaseError
 from django.utils import timezone
 
 from linli.core.sql import InsertSelect
+from linli.inventory.errors import InventoryError
 from linli.inventory.models import Lot, StockClaim, StockLevel
+from linli.inventory.services import stock_shortfall
 
 ACTIVE = StockClaim.Status.ACTIVE.value
+REFUSED = "LL409"  # linli_refuse's SQLSTATE
 
 
 # The claim rows, from the stock levels the UPDATE below took units from.
@@ -55,6 +62,29 @@ def claim_ctes(source: str) -> str:
         " RETURNING s.id, r.ref, r.quantity), "
         f"stock_claimed AS ({_INSERT.sql()})"
     )
+
+
+def claim_guard(source: str) -> str:
+    """`SELECT <kind>, <id>, <key>, <text>` that raises LL409 ("short:outlet:product:quantity")
+    for the first line of `source` without a claim, and returns no row otherwise."""
+    return (
+        "SELECT 'refused', linli_refuse(short.reason), 0::bigint, '' FROM ("
+        "SELECT 'short:' || r.outlet_id || ':' || r.product_id || ':' || r.quantity AS reason"
+        f" FROM {source} r WHERE r.ref NOT IN (SELECT ref FROM stock_claimed)"
+        " ORDER BY r.outlet_id, r.product_id LIMIT 1) short"
+    )
+
+
+def claim_refusal(error: DatabaseError) -> InventoryError | None:
+    """OUT_OF_STOCK for a statement that `claim_guard` aborted; None for any other error."""
+    cause = error.__cause__
+    if getattr(cause, "sqlstate", None) != REFUSED:
+        return None
+    diag = getattr(cause, "diag", None)
+    kind, outlet_id, product_id, quantity = str(getattr(diag, "message_primary", "")).split(":")
+    if kind != "short":
+        return None
+    return stock_shortfall(int(outlet_id), int(product_id), int(quantity))
 
 
 def claim_params(expires_at: datetime, now: datetime) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -18,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 def test_one_statement_and_a_whole_user(rosa, django_assert_num_queries):
     key = api_token_create(user=rosa, name="phone app")
-    with django_assert_num_queries(2):  # the first use is recorded
+    # the first use is recorded: by a second statement, on PostgreSQL within the same one
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
         api_token_authenticate(key=key)
     with django_assert_num_queries(1):
         user = api_token_authenticate(key=key)
@@ -70,6 +72,7 @@ def test_use_is_recorded_once_per_interval(rosa, django_assert_num_queries):
         api_token_authenticate(key=key)
     stale = timezone.now() - TOKEN_USE_RECORD_EVERY - timedelta(seconds=1)
     ApiToken.objects.update(last_used_at=stale)
-    with django_assert_num_queries(2):
+    # recorded by a second UPDATE, on PostgreSQL inside the same statement
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
         api_token_authenticate(key=key)
     assert ApiToken.objects.get().last_used_at > stale + TOKEN_USE_RECORD_EVERY

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,7 +27,7 @@ from linli.core.money import format_fen
 from linli.core.sql import CompiledQuery, hot_cursor, insert_rows, update_rows
 from linli.core.storage import coldest
 from linli.inventory.errors import InventoryError
-from linli.inventory.services import ClaimRequest, stock_claims_create, stock_shortfall
+from linli.inventory.services import ClaimRequest, stock_claims_create
 from linli.orders.domain import Status
 from linli.orders.errors import OrdersError, OrdersErrorCode
 from linli.orders.models import CartLine, Checkout, Order, OrderEvent, OrderLine
@@ -62,19 +63,22 @@ def checkout_submit(
     choices: dict[int, CheckoutChoice] | None = None,
     expected_total_fen: int | None = None,
     gateway: str = "sandbox",
+    hours_at: datetime | None = None,
 ) -> Checkout:
     """Turn the resident's cart into a checkout (payment pending) with one order per shop.
 
     Raises OrdersError/InventoryError with nothing changed when any line cannot be had. A key
     already used returns its checkout: found when the checkout INSERT meets the unique key (or,
     the cart being empty after that first checkout, looked up), so a first submission pays no
-    lookup.
+    lookup. `hours_at`: the moment the shops' opening hours are checked for (now by default; the
+    demo places its story at a time of day its shops are open, whenever it is loaded).
     """
     key = (idempotency_key or "").strip()[:64]
     if not key:
         raise OrdersError(OrdersErrorCode.CART_EMPTY)
+    request = _Request(key, choices or {}, expected_total_fen, gateway, hours_at)
     try:
-        return _submit(resident, key, choices or {}, expected_total_fen, gateway)
+        return _submit(resident, request)
     except IntegrityError:
         # A parallel or earlier submission with the same key committed first: its result.
         existing = _existing(resident, key)
@@ -145,39 +149,57 @@ _CART = CompiledQuery(
 )
 
 
-def _read_cart(resident: User) -> tuple[list[_Line], dict[int, Outlet], HomePoint | None]:
-    lines, outlets = [], {}
+@dataclass
+class _Cart:
+    lines: list[_Line]
+    outlets: dict[int, Outlet]
+    home: HomePoint | None
+    by_outlet: dict[int, list[_Line]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _read_cart(resident: User) -> _Cart:
+    cart = _Cart([], {}, None)
     rows = _CART.rows(resident_id=resident.pk)
     for row in rows:
         line = _Line(*row[:12])
-        lines.append(line)
-        if line.outlet_id not in outlets:
-            outlets[line.outlet_id] = Outlet(
+        cart.lines.append(line)
+        cart.by_outlet[line.outlet_id].append(line)
+        if line.outlet_id not in cart.outlets:
+            cart.outlets[line.outlet_id] = Outlet(
                 pk=line.outlet_id, **dict(zip(_OUTLET_COLUMNS, row[12:18], strict=True))
             )
-    home = HomePoint(*rows[0][18:]) if rows and rows[0][18] is not None else None
-    return lines, outlets, home
+    cart.home = HomePoint(*rows[0][18:]) if rows and rows[0][18] is not None else None
+    return cart
 
 
-@transaction.atomic
-def _submit(
-    resident: User,
-    key: str,
-    choices: dict[int, CheckoutChoice],
-    expected_total_fen: int | None,
-    gateway: str,
-) -> Checkout:
-    lines, outlets, home = _read_cart(resident)
-    if not lines:
+@dataclass(frozen=True)
+class _Request:
+    key: str
+    choices: dict[int, CheckoutChoice]
+    expected_total_fen: int | None
+    gateway: str
+    hours_at: datetime | None
+
+
+def _submit(resident: User, request: _Request) -> Checkout:
+    cart = _read_cart(resident)
+    if not cart.lines:
         raise OrdersError(OrdersErrorCode.CART_EMPTY)
-    total = sum(line.price_fen * line.quantity for line in lines)
+    providers = _providers(cart.by_outlet, request.choices)
+    at_once = checkout_at_once.usable(providers_claim=any(p.claims for p, _ in providers.values()))
+    # The portable path writes in a transaction; the one statement is a transaction of its own.
+    with nullcontext() if at_once else transaction.atomic():
+        return _write(resident, request, cart, providers, at_once)
+
+
+def _write(
+    resident: User, request: _Request, cart: _Cart, providers: Providers, at_once: bool
+) -> Checkout:
+    lines, by_outlet, outlets = cart.lines, cart.by_outlet, cart.outlets
+    key, expected_total_fen, gateway = request.key, request.expected_total_fen, request.gateway
     now = timezone.now()
     expires_at = now + timedelta(minutes=unpaid_minutes())
-    by_outlet: dict[int, list[_Line]] = defaultdict(list)
-    for line in lines:
-        by_outlet[line.outlet_id].append(line)
-    providers = _providers(by_outlet, choices)
-    at_once = checkout_at_once.usable(providers_claim=any(p.claims for p, _ in providers.values()))
+    total = sum(line.price_fen * line.quantity for line in lines)
     checkout = Checkout(
         resident=resident,
         idempotency_key=key,
@@ -191,8 +213,8 @@ def _submit(
         insert_rows([checkout])
     for line in lines:
         check_quantity(line.quantity)
-        _check_listing(line, outlets[line.outlet_id], now)
-    _check_in_range(resident, outlets, home)
+        _check_listing(line, outlets[line.outlet_id], request.hours_at or now)
+    _check_in_range(resident, outlets, cart.home)
     if expected_total_fen is not None and expected_total_fen != total:
         raise OrdersError(
             OrdersErrorCode.PRICE_CHANGED,
@@ -200,7 +222,7 @@ def _submit(
             expected=format_fen(expected_total_fen),
         )
     orders, order_lines = _build_orders(checkout, resident, by_outlet, outlets, providers, now)
-    payment_args = {
+    payment_args: dict[str, Any] = {
         "payer": resident,
         "amount_fen": total,
         "subject": _subject(lines),
@@ -209,7 +231,7 @@ def _submit(
     }
     if at_once:
         checkout.payment = payment_new(reference="checkout:0", idempotency_key="-", **payment_args)
-        claimed = checkout_at_once.checkout_write(
+        checkout_at_once.checkout_write(
             checkout=checkout,
             orders=orders,
             order_lines=order_lines,
@@ -218,7 +240,6 @@ def _submit(
             now=now,
             day=_day(),
         )
-        _raise_shortfall(orders, order_lines, claimed)
     else:
         _write_orders(orders, order_lines)
         checkout.payment = payment_create(
@@ -245,20 +266,6 @@ def _submit(
 
 def _day() -> str:
     return f"{timezone.localdate():%Y%m%d}"
-
-
-def _raise_shortfall(
-    orders: list[Order], order_lines: dict[int, list[OrderLine]], claimed: set[str]
-) -> None:
-    """The first line (in outlet, product order) whose stock was not claimed: out of stock."""
-    short = sorted(
-        (order.outlet_id, ol.product_id, ol.quantity)
-        for order in orders
-        for ol in order_lines[order.outlet_id]
-        if ol.claim_ref not in claimed
-    )
-    if short:
-        raise stock_shortfall(*short[0])
 
 
 def _keep(instance: Any, related: str, objects: list[Any]) -> None:

@@ -13,22 +13,23 @@ executor start and Python wrapper. Nothing differs in what is written: the porta
 `checkout.py` writes the same rows on SQLite, and for lockers and delivery slots, whose providers
 claim capacity in statements of their own.
 
-A line that cannot be had shows as a missing claim row; the caller raises and its transaction
-rolls everything back.
+The statement runs without BEGIN and COMMIT of its own (two round trips fewer): a line that
+cannot be had makes `claim_guard` abort it, so nothing at all is written.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import connections, router
+from django.db import DatabaseError, connections, router, transaction
 
 from linli.core.sql import InsertSelect, Positional, hot_cursor
-from linli.inventory.claim_cte import claim_ctes, claim_params
+from linli.inventory.claim_cte import claim_ctes, claim_guard, claim_params, claim_refusal
 from linli.orders.domain import Status
 from linli.orders.models import CartLine, Checkout, Order, OrderEvent, OrderLine
 from linli.payments.models import Payment
@@ -153,7 +154,7 @@ def _statement() -> _Statement:
         "UNION ALL SELECT 'line', id, listing_id, '' FROM new_lines "
         "UNION ALL SELECT 'event', count(*), 0, '' FROM new_events "
         "UNION ALL SELECT 'cart', count(*), 0, '' FROM cart_emptied "
-        "UNION ALL SELECT 'claim', id, stock_level_id, ref FROM stock_claimed"
+        f"UNION ALL {claim_guard('claim_src')}"
     )
     return _Statement(Positional(sql), (payment, checkout, orders, lines, events))
 
@@ -167,10 +168,11 @@ def checkout_write(
     cart_line_ids: list[int],
     now: datetime,
     day: str,
-) -> set[str]:
+) -> None:
     """Write the checkout, its payment, orders, lines and events, empty the cart and claim the
-    stock, in one statement. Sets the pks (and order numbers) on the objects given and returns
-    the refs of the lines whose stock was claimed (fewer than the lines: a shortfall)."""
+    stock, in one statement, all or nothing. Sets the pks (and order numbers) on the objects
+    given. Raises OUT_OF_STOCK (nothing written) for the first line that cannot be had, and
+    IntegrityError when the checkout's key is taken."""
     statement = _statement()
     every_line = [ol for o in orders for ol in order_lines[o.outlet_id]]
     params: dict[str, Any] = {}
@@ -220,10 +222,21 @@ def checkout_write(
         cart_lines=cart_line_ids,
     )
     alias = router.db_for_write(Checkout)
-    with hot_cursor(alias, raw=True) as cursor:
-        cursor.execute(statement.sql.sql, statement.sql.params(params))
-        rows = cursor.fetchall()
-    claimed: set[str] = set()
+    # On its own the statement is its own transaction; inside a caller's, a savepoint keeps that
+    # one usable should the statement be refused.
+    inside = connections[alias].in_atomic_block
+    try:
+        with (
+            transaction.atomic(using=alias) if inside else nullcontext(),
+            hot_cursor(alias, raw=True) as cursor,
+        ):
+            cursor.execute(statement.sql.sql, statement.sql.params(params))
+            rows = cursor.fetchall()
+    except DatabaseError as e:
+        refusal = claim_refusal(e)
+        if refusal is None:
+            raise
+        raise refusal from None
     by_outlet = {o.outlet_id: o for o in orders}
     by_listing = {ol.listing_id: ol for ol in every_line}
     for kind, pk, key, text in rows:
@@ -235,8 +248,6 @@ def checkout_write(
             by_outlet[key].pk, by_outlet[key].number = pk, text
         elif kind == "line":
             by_listing[key].pk = pk
-        elif kind == "claim":
-            claimed.add(text)
     payment.reference = payment.idempotency_key = checkout.reference
     payment.created_at = payment.updated_at = now
     # relations set while the rows had no pks: set again for their ids
@@ -248,4 +259,3 @@ def checkout_write(
     for obj in (checkout, payment, *orders, *every_line):
         obj._state.adding = False
         obj._state.db = alias
-    return claimed
