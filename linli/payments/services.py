@@ -98,6 +98,18 @@ def payment_new(
     """A checked, unsaved payment (see `payment_create` for `handed_over`): for a caller that
     writes it in a statement of its own (checkout's writes at once on PostgreSQL)."""
     _check_new(amount_fen, idempotency_key, reference, gateway)
+    return _build(payer, amount_fen, reference, subject, idempotency_key, gateway, handed_over)
+
+
+def _build(
+    payer: User,
+    amount_fen: int,
+    reference: str,
+    subject: str,
+    idempotency_key: str,
+    gateway: str,
+    handed_over: bool,
+) -> Payment:
     payment = Payment(
         payer=payer,
         amount_fen=amount_fen,
@@ -144,14 +156,8 @@ def payment_create(
     _check_new(amount_fen, idempotency_key, reference, gateway)
 
     def insert() -> Payment:
-        payment = payment_new(
-            payer=payer,
-            amount_fen=amount_fen,
-            reference=reference,
-            subject=subject,
-            idempotency_key=idempotency_key,
-            gateway=gateway,
-            handed_over=handed_over,
+        payment = _build(
+            payer, amount_fen, reference, subject, idempotency_key, gateway, handed_over
         )
         insert_rows([payment])
         return payment
