@@ -5,11 +5,14 @@ the number of stops."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from linli.accounts.models import Role
 from linli.accounts.services import user_create
@@ -148,8 +151,11 @@ def test_locker_order_is_deposited_by_the_courier(wave, django_capture_on_commit
     checkout = order_milk(wave.hood, key="locker-1")
     pay(checkout, c)
     order = checkout.orders.get()
-    d = delivery_hand_over(actor=wave.hood.marco.owner, order_id=order.pk)
-    assert d.destination == "locker"
+    # handed over tomorrow morning, the day of the wave's slots: today's shift may be over
+    # (after 21:30 the planner rightly routes nothing more today)
+    morning = timezone.localtime().replace(hour=9, minute=0) + timedelta(days=1)
+    d = delivery_hand_over(actor=wave.hood.marco.owner, order_id=order.pk, now=morning)
+    assert d.destination == "locker" and d.date == wave.slots[0].date
     with override_settings(LINLI_DELIVERY_PLAN_SECONDS=0.5), c(execute=True):
         planning_request(actor=None, community_id=wave.community.pk, day=d.date)
     d = scan_all(wave.courier, d)
