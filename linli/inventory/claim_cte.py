@@ -75,15 +75,20 @@ def claim_guard(source: str) -> str:
     )
 
 
-def claim_refusal(error: DatabaseError) -> InventoryError | None:
-    """OUT_OF_STOCK for a statement that `claim_guard` aborted; None for any other error."""
+def refusal_reason(error: DatabaseError) -> str | None:
+    """The reason a statement gave `linli_refuse`, or None for any other error."""
     cause = error.__cause__
     if getattr(cause, "sqlstate", None) != REFUSED:
         return None
-    diag = getattr(cause, "diag", None)
-    kind, outlet_id, product_id, quantity = str(getattr(diag, "message_primary", "")).split(":")
-    if kind != "short":
+    return str(getattr(getattr(cause, "diag", None), "message_primary", "") or "")
+
+
+def claim_refusal(error: DatabaseError) -> InventoryError | None:
+    """OUT_OF_STOCK for a statement that `claim_guard` aborted; None for any other error."""
+    reason = refusal_reason(error) or ""
+    if not reason.startswith("short:"):
         return None
+    _kind, outlet_id, product_id, quantity = reason.split(":")
     return stock_shortfall(int(outlet_id), int(product_id), int(quantity))
 
 

@@ -3,6 +3,12 @@ from linli.core.errors import ErrorCodes, ErrorSpec, LinliError
 
 class OrdersErrorCode(ErrorCodes):
     CART_EMPTY = ErrorSpec("cart_empty", 400, "购物车是空的", "Your cart is empty")
+    CART_CHANGED = ErrorSpec(
+        "cart_changed",
+        409,
+        "购物车在结算时发生了变化（可能已在别处下单），请刷新后再试",
+        "Your cart changed while checking out (perhaps ordered elsewhere); please refresh",
+    )
     INVALID_QUANTITY = ErrorSpec(
         "invalid_quantity", 400, "数量须在 1 到 {max} 之间", "Quantity must be between 1 and {max}"
     )

@@ -255,6 +255,8 @@ def _write(
                 f"({', '.join(['%s'] * len(lines))})",
                 [line.pk for line in lines],
             )
+            if cursor.rowcount < len(lines):  # another checkout of this cart got there first
+                raise OrdersError(OrdersErrorCode.CART_CHANGED)
         # Claims last: the rows they lock (a popular product's stock, a locker) are held only
         # until the commit that follows, not through the rest of the writes.
         _claim(orders, order_lines, by_outlet, providers, resident, expires_at)

@@ -29,8 +29,15 @@ from typing import Any
 from django.db import DatabaseError, connections, router, transaction
 
 from linli.core.sql import InsertSelect, Positional, hot_cursor
-from linli.inventory.claim_cte import claim_ctes, claim_guard, claim_params, claim_refusal
+from linli.inventory.claim_cte import (
+    claim_ctes,
+    claim_guard,
+    claim_params,
+    claim_refusal,
+    refusal_reason,
+)
 from linli.orders.domain import Status
+from linli.orders.errors import OrdersError, OrdersErrorCode
 from linli.orders.models import CartLine, Checkout, Order, OrderEvent, OrderLine
 from linli.payments.models import Payment
 
@@ -43,6 +50,9 @@ def usable(providers_claim: bool) -> bool:
 def _pad(expr: str, width: int) -> str:
     """`expr` as text, zero-padded to `width` but never cut (Python's `:0{width}d`)."""
     return f"lpad(({expr})::text, greatest({width}, length(({expr})::text)), '0')"
+
+
+CART_TAKEN = "cart_taken"
 
 
 @dataclass(frozen=True)
@@ -154,6 +164,9 @@ def _statement() -> _Statement:
         "UNION ALL SELECT 'line', id, listing_id, '' FROM new_lines "
         "UNION ALL SELECT 'event', count(*), 0, '' FROM new_events "
         "UNION ALL SELECT 'cart', count(*), 0, '' FROM cart_emptied "
+        # lines another checkout deleted first (the same cart, another key): place nothing
+        f"UNION ALL SELECT 'refused', linli_refuse('{CART_TAKEN}'), 0, '' "
+        "WHERE (SELECT count(*) FROM cart_emptied) < %(cart_line_count)s "
         f"UNION ALL {claim_guard('claim_src')}"
     )
     return _Statement(Positional(sql), (payment, checkout, orders, lines, events))
@@ -220,6 +233,7 @@ def checkout_write(
             ensure_ascii=False,
         ),
         cart_lines=cart_line_ids,
+        cart_line_count=len(cart_line_ids),
     )
     alias = router.db_for_write(Checkout)
     # On its own the statement is its own transaction; inside a caller's, a savepoint keeps that
@@ -233,6 +247,8 @@ def checkout_write(
             cursor.execute(statement.sql.sql, statement.sql.params(params))
             rows = cursor.fetchall()
     except DatabaseError as e:
+        if refusal_reason(e) == CART_TAKEN:
+            raise OrdersError(OrdersErrorCode.CART_CHANGED) from None
         refusal = claim_refusal(e)
         if refusal is None:
             raise

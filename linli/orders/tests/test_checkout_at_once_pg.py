@@ -135,3 +135,26 @@ def test_outside_a_transaction_no_begin_and_no_commit(tmp_path, django_assert_nu
     assert dict(StockLevel.objects.values_list("pk", "claimed")) == claimed
     assert Checkout.objects.count() == 2 and Order.objects.count() == 4
     assert CartLine.objects.filter(cart__resident=hood.resident).count() == 3
+
+
+@pytest.mark.parametrize("at_once", [True, False], ids=["one-statement", "portable"])
+@pytest.mark.django_db(transaction=True)
+def test_one_cart_checked_out_four_times_at_once_with_different_keys(
+    tmp_path, monkeypatch, at_once
+):
+    """Two phones of one household, each tapping 结算 at the same moment: one checkout, one
+    payment; the others are told the cart changed (or is empty, when they read it after)."""
+    if not at_once:
+        monkeypatch.setattr(checkout_at_once, "usable", lambda **kw: False)
+    hood = build_neighbourhood(tmp_path)
+    _fill(hood, hood.resident)
+
+    def attempt(i: int) -> None:
+        checkout_submit(resident=hood.resident, idempotency_key=f"phone-{i}")
+
+    outcomes = race(4, attempt)
+    assert outcomes.count("ok") == 1, outcomes
+    assert set(outcomes) <= {"ok", "cart_changed", "cart_empty"}, outcomes
+    assert Checkout.objects.count() == 1 and Payment.objects.count() == 1
+    assert Order.objects.count() == 2 and StockClaim.objects.count() == 3
+    assert sum(StockLevel.objects.values_list("claimed", flat=True)) == 4
