@@ -14,7 +14,8 @@ executor start and Python wrapper. Nothing differs in what is written: the porta
 claim capacity in statements of their own.
 
 The statement runs without BEGIN and COMMIT of its own (two round trips fewer): a line that
-cannot be had makes `claim_guard` abort it, so nothing at all is written.
+cannot be had (`claim_guard`), or cart lines another checkout of the same cart deleted first
+(`CART_TAKEN`), make it abort through `linli_refuse`, so nothing at all is written.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def _pad(expr: str, width: int) -> str:
     return f"lpad(({expr})::text, greatest({width}, length(({expr})::text)), '0')"
 
 
-CART_TAKEN = "cart_taken"
+CART_TAKEN = "cart_taken"  # linli_refuse's reason when fewer cart lines were deleted than read
 
 
 @dataclass(frozen=True)
