@@ -1,6 +1,6 @@
 """Stock claims as part of a caller's single PostgreSQL statement (checkout's writes at once).
 
-The same rule as `services._claim_sql`, for many lines in one go: `claimed` goes up only where
+The same rule as `services._claim_sql` (`stale_units_sql`), for many lines in one go: `claimed` goes up only where
 `on_hand - claimed - units of expired or recalled lots >= quantity`, and a claim row is written for
 each line that got its units. Rows are locked first, in stock level id order (the order releases
 and hand-overs use), so two checkouts never wait on each other crosswise.
@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from linli.core.sql import InsertSelect
 from linli.inventory.errors import InventoryError
-from linli.inventory.models import Lot, StockClaim, StockLevel
-from linli.inventory.services import stock_shortfall
+from linli.inventory.models import StockClaim, StockLevel
+from linli.inventory.services import stale_units_sql, stock_shortfall
 
 ACTIVE = StockClaim.Status.ACTIVE.value
 REFUSED = "LL409"  # linli_refuse's SQLSTATE
@@ -48,7 +48,8 @@ _INSERT = InsertSelect(
 
 def claim_ctes(source: str) -> str:
     """The CTEs (without the leading WITH, to follow the caller's own) that claim `source`."""
-    sl, lot = StockLevel._meta.db_table, Lot._meta.db_table
+    sl = StockLevel._meta.db_table
+    stale = stale_units_sql("s", "%(claim_day)s")
     return (
         f"stock_locked AS (SELECT s.id FROM {sl} s JOIN {source} r"
         " ON s.outlet_id = r.outlet_id AND s.product_id = r.product_id"
@@ -56,9 +57,7 @@ def claim_ctes(source: str) -> str:
         f"stock_taken AS (UPDATE {sl} s SET claimed = s.claimed + r.quantity FROM {source} r"
         " WHERE s.id IN (SELECT id FROM stock_locked)"
         " AND s.outlet_id = r.outlet_id AND s.product_id = r.product_id"
-        " AND s.on_hand - s.claimed - COALESCE((SELECT SUM(l.quantity_remaining)"
-        f" FROM {lot} l WHERE l.stock_level_id = s.id AND l.quantity_remaining > 0"
-        " AND (l.expiry_date < %(claim_day)s OR l.recalled_at IS NOT NULL)), 0) >= r.quantity"
+        f" AND s.on_hand - s.claimed - {stale} >= r.quantity"
         " RETURNING s.id, r.ref, r.quantity), "
         f"stock_claimed AS ({_INSERT.sql()})"
     )

@@ -172,18 +172,28 @@ def stock_claim(
     return stock_claims_create(requests=[request], expires_at=expires_at)[0]
 
 
+def stale_units_sql(level: str, day: str) -> str:
+    """SQL for the units of stock level `level` (a table or alias) in lots past their expiry
+    date on `day` (a placeholder) or recalled, not yet written off: a claim counts them as not
+    there, so it never needs a separate look at the lots. Both claim statements use it
+    (`_claim_sql` here, `claim_cte` on PostgreSQL)."""
+    lot = Lot._meta.db_table
+    return (
+        f'COALESCE((SELECT SUM(l."quantity_remaining") FROM "{lot}" l'
+        f' WHERE l."stock_level_id" = {level}."id" AND l."quantity_remaining" > 0'
+        f' AND (l."expiry_date" < {day} OR l."recalled_at" IS NOT NULL)), 0)'
+    )
+
+
 def _claim_sql() -> str:
     """One conditional UPDATE per line, returning the stock level it claimed from.
-
-    Units of lots past their expiry date or recalled (not yet written off) count as not there, so
-    the claim never needs a separate look at the lots. Portable: SQLite ≥ 3.35 and PostgreSQL."""
-    sl, lot = StockLevel._meta.db_table, Lot._meta.db_table
+    Portable: SQLite ≥ 3.35 and PostgreSQL."""
+    sl = StockLevel._meta.db_table
+    stale = stale_units_sql(f'"{sl}"', "%s")
     return (
-        f'UPDATE "{sl}" SET "claimed" = "claimed" + %s '
-        f'WHERE "outlet_id" = %s AND "product_id" = %s AND "on_hand" - "claimed" - COALESCE(('
-        f'SELECT SUM(l."quantity_remaining") FROM "{lot}" l WHERE l."stock_level_id" = "{sl}"."id"'
-        ' AND l."quantity_remaining" > 0 AND (l."expiry_date" < %s OR l."recalled_at" IS NOT NULL)'
-        '), 0) >= %s RETURNING "id"'
+        f'UPDATE "{sl}" SET "claimed" = "claimed" + %s'
+        ' WHERE "outlet_id" = %s AND "product_id" = %s'
+        f' AND "on_hand" - "claimed" - {stale} >= %s RETURNING "id"'
     )
 
 

@@ -230,7 +230,11 @@ def _write(
         "handed_over": True,  # the answer carries what the resident needs to pay
     }
     if at_once:
-        checkout.payment = payment_new(reference="checkout:0", idempotency_key="-", **payment_args)
+        # reference and key name the checkout, whose id the statement draws: checked here in
+        # the shape they will have, set by checkout_write
+        checkout.payment = payment_new(
+            reference="checkout:0", idempotency_key="checkout:0", **payment_args
+        )
         checkout_at_once.checkout_write(
             checkout=checkout,
             orders=orders,
@@ -238,7 +242,7 @@ def _write(
             payment=checkout.payment,
             cart_line_ids=[line.pk for line in lines],
             now=now,
-            day=_day(),
+            day=_day(now),
         )
     else:
         _write_orders(orders, order_lines)
@@ -266,8 +270,9 @@ def _write(
     return checkout
 
 
-def _day() -> str:
-    return f"{timezone.localdate():%Y%m%d}"
+def _day(now: datetime) -> str:
+    """The order numbers' day: the checkout's, in local time."""
+    return f"{timezone.localdate(now):%Y%m%d}"
 
 
 def _keep(instance: Any, related: str, objects: list[Any]) -> None:
@@ -324,7 +329,7 @@ def _build_orders(
 ) -> tuple[list[Order], dict[int, list[OrderLine]]]:
     """One order per shop with its lines (unsaved). Numbered day + checkout + shop when the
     checkout has its pk (the statement written at once numbers them the same way itself)."""
-    day = _day()
+    day = _day(now)
     orders = []
     for n, (outlet_id, lines) in enumerate(by_outlet.items(), start=1):
         subtotal = sum(line.price_fen * line.quantity for line in lines)

@@ -163,8 +163,6 @@ def _statement() -> _Statement:
         "UNION ALL SELECT 'payment', id, 0, '' FROM new_payment "
         "UNION ALL SELECT 'order', id, outlet_id, number FROM new_orders "
         "UNION ALL SELECT 'line', id, listing_id, '' FROM new_lines "
-        "UNION ALL SELECT 'event', count(*), 0, '' FROM new_events "
-        "UNION ALL SELECT 'cart', count(*), 0, '' FROM cart_emptied "
         # lines another checkout deleted first (the same cart, another key): place nothing
         f"UNION ALL SELECT 'refused', linli_refuse('{CART_TAKEN}'), 0, '' "
         "WHERE (SELECT count(*) FROM cart_emptied) < %(cart_line_count)s "
@@ -219,7 +217,7 @@ def checkout_write(
         lines=json.dumps(
             [
                 {
-                    "outlet_id": o.outlet_id,
+                    "outlet_id": ol.order.outlet_id,
                     "listing_id": ol.listing_id,
                     "product_id": ol.product_id,
                     "name": ol.name,
@@ -228,8 +226,7 @@ def checkout_write(
                     "price": ol.unit_price_fen,
                     "quantity": ol.quantity,
                 }
-                for o in orders
-                for ol in order_lines[o.outlet_id]
+                for ol in every_line
             ],
             ensure_ascii=False,
         ),

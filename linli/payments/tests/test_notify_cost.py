@@ -166,16 +166,16 @@ def test_a_subscriber_failing_after_the_commit_does_not_log_the_notification_twi
 # --- payment_create(new=True) -----------------------------------------------------------------
 
 
+def for_checkout(payer, n: int, **kw) -> Payment:  # type: ignore[no-untyped-def]
+    """A checkout's payment as checkout creates it: 5 yuan, reference and key naming checkout n."""
+    ref = f"checkout:{n}"
+    args = {"amount_fen": 500, "reference": ref, "subject": "", "idempotency_key": ref, **kw}
+    return services.payment_create(payer=payer, **args)
+
+
 def test_create_new_is_one_plain_insert(payer):
     with CaptureQueriesContext(connection) as ctx:
-        p = services.payment_create(
-            payer=payer,
-            amount_fen=500,
-            reference="checkout:7",
-            subject="",
-            idempotency_key="checkout:7",
-            new=True,
-        )
+        p = for_checkout(payer, 7, new=True)
     assert len(ctx.captured_queries) == 1, ctx.captured_queries  # no lookup, no savepoint
     assert ctx.captured_queries[0]["sql"].startswith('INSERT INTO "payments_payment"')
     assert (p.status, p.amount_fen, p.subject, p.idempotency_key) == (
@@ -188,30 +188,11 @@ def test_create_new_is_one_plain_insert(payer):
 
 
 def test_create_new_lets_a_reused_key_fail_in_the_callers_transaction(payer):
-    first = services.payment_create(
-        payer=payer,
-        amount_fen=500,
-        reference="checkout:8",
-        subject="",
-        idempotency_key="checkout:8",
-    )
+    first = for_checkout(payer, 8)
     with pytest.raises(IntegrityError), transaction.atomic():
-        services.payment_create(
-            payer=payer,
-            amount_fen=500,
-            reference="checkout:8",
-            subject="",
-            idempotency_key="checkout:8",
-            new=True,
-        )
+        for_checkout(payer, 8, new=True)
     # without new=True the same call is the idempotent retry it always was
-    again = services.payment_create(
-        payer=payer,
-        amount_fen=500,
-        reference="checkout:8",
-        subject="",
-        idempotency_key="checkout:8",
-    )
+    again = for_checkout(payer, 8)
     assert again.pk == first.pk
     assert Payment.objects.count() == 1
 
