@@ -18,8 +18,9 @@ Starts `gunicorn config.wsgi -w 2` on loopback with DEBUG off, then a thread poo
   D. whole purchase: PUT cart lines → POST checkout → POST the notification, one resident after
      another, as an app would.
 
-A, B, C and D alternate in --rounds slices so that all see the same background load. The
-headline is the checkout throughput over the trivial throughput (goal ≥ 0.2); the payment
+A, B, C and D alternate in --rounds slices so that all see the same background load. Between
+rounds, untimed, the bench refills B's carts and runs VACUUM ANALYZE, standing in for the
+autovacuum a production server runs (see _maintain). The headline is the checkout throughput over the trivial throughput (goal ≥ 0.2); the payment
 notification's and the whole purchase's ratios are printed beside it. Afterwards the database
 must show zero oversell: for every product, units sold + available == received, claimed ≤ on
 hand, nothing negative; every checkout captured exactly once and paid; every failed checkout a
@@ -223,6 +224,18 @@ def _fill_carts(world: World, tokens: list[str], rng: random.Random) -> dict[str
         ]
     CartLine.objects.bulk_create(lines)
     return totals
+
+
+def _maintain() -> None:
+    """What autovacuum does on a production server, between slices and untimed: vacuum the
+    dead cart lines and update the statistics of the growing order tables. This machine's
+    PostgreSQL has autovacuum off. Without this the plans that gunicorn's connections cached
+    while the tables were empty stay in use as they grow: the foreign-key checks at commit then
+    read the whole orders table (measured: 2.0 ms of PostgreSQL per checkout instead of 1.25)."""
+    from django.db import connections
+
+    with connections["default"].cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
 
 
 # --- the server ------------------------------------------------------------------------
@@ -718,6 +731,7 @@ def main(argv: list[str] | None = None) -> int:
         for k in range(args.rounds):
             phase("A", functools.partial(_trivial_job, port), slice_s)
             totals = _fill_carts(world, b_tokens, rng)
+            _maintain()
             connections.close_all()
             carts = list(totals.items())
             queues = [carts[i :: args.clients] for i in range(args.clients)]
