@@ -46,7 +46,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -418,14 +418,23 @@ def _pay(
     tally.paid.append(out_trade_no)
 
 
+def _take(queue: deque[Any]) -> Any:
+    """The next item of a queue the clients share, or None when it is empty (popleft is atomic:
+    each item is taken by one client)."""
+    try:
+        return queue.popleft()
+    except IndexError:
+        return None
+
+
 def _checkout(
-    port: int, world: World, carts: list[tuple[str, int]], deadline: float, tally: Tally
+    port: int, world: World, carts: deque[tuple[str, int]], deadline: float, tally: Tally
 ) -> None:
     """Phase B: check out filled carts, as fast as answered, until the deadline or the carts run
-    out. What was placed is paid in phase C."""
-    for token, total in carts:
-        if time.perf_counter() >= deadline:
-            break
+    out. What was placed is paid in phase C. The clients take the carts from one queue, so that
+    all of them stay busy until it is empty (one queue each left the last ones to drain alone)."""
+    while time.perf_counter() < deadline and (cart := _take(carts)) is not None:
+        token, total = cart
         auth = {"Authorization": f"Bearer {token}"}
         order = {"idempotency_key": uuid.uuid4().hex, "expected_total_fen": total}
         t0 = time.perf_counter()
@@ -438,10 +447,12 @@ def _checkout(
 
 
 def _pay_all(
-    port: int, world: World, placed: list[tuple[str, int]], paid_seq: Iterator[int], tally: Tally
+    port: int, world: World, placed: deque[tuple[str, int]], paid_seq: Iterator[int], tally: Tally
 ) -> None:
-    """Phase C: the notification of every checkout placed in B (no deadline: all get paid)."""
-    for out_trade_no, amount in placed:
+    """Phase C: the notification of every checkout placed in B (no deadline: all get paid), from
+    one queue the clients share."""
+    while (checkout := _take(placed)) is not None:
+        out_trade_no, amount = checkout
         twice = next(paid_seq) % REDELIVER_EVERY == 0
         _pay(port, world, out_trade_no, amount, tally, twice)
 
@@ -492,24 +503,24 @@ def _trivial_job(port: int, client: int, deadline: float, tally: Tally) -> None:
 def _checkout_job(
     port: int,
     world: World,
-    queues: list[list[tuple[str, int]]],
+    carts: deque[tuple[str, int]],
     client: int,
     deadline: float,
     tally: Tally,
 ) -> None:
-    _checkout(port, world, queues[client], deadline, tally)
+    _checkout(port, world, carts, deadline, tally)
 
 
 def _pay_job(
     port: int,
     world: World,
-    queues: list[list[tuple[str, int]]],
+    placed: deque[tuple[str, int]],
     paid_seq: Iterator[int],
     client: int,
     deadline: float,
     tally: Tally,
 ) -> None:
-    _pay_all(port, world, queues[client], paid_seq, tally)
+    _pay_all(port, world, placed, paid_seq, tally)
 
 
 def _purchase_job(
@@ -714,8 +725,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         _warm_up(port, world)
         _check_bearer_writes(port, world)
-        # Residents: the first half check out filled carts (B), the second half shop (D); each
-        # client owns a disjoint set, so that one cart is never used by two clients at once.
+        # Residents: the first half check out filled carts (B, from one queue), the second half
+        # shop (D, each client its own residents), so that one cart is never used twice at once.
         half = len(world.tokens) // 2
         b_tokens, d_tokens = world.tokens[:half], world.tokens[half:]
         shares = [d_tokens[i :: args.clients] for i in range(args.clients)]
@@ -741,13 +752,11 @@ def main(argv: list[str] | None = None) -> int:
             totals = _fill_carts(world, b_tokens, rng)
             _maintain()
             connections.close_all()
-            carts = list(totals.items())
-            queues = [carts[i :: args.clients] for i in range(args.clients)]
+            carts = deque(totals.items())
             placed = (tally if timed else history)["B"].placed
             placed_before = len(placed)
-            phase("B", functools.partial(_checkout_job, port, world, queues), slice_s, timed)
-            new = placed[placed_before:]
-            pay = [new[i :: args.clients] for i in range(args.clients)]
+            phase("B", functools.partial(_checkout_job, port, world, carts), slice_s, timed)
+            pay = deque(placed[placed_before:])
             phase("C", functools.partial(_pay_job, port, world, pay, paid_seq), 3600, timed)
 
         # Before the clock, one round of B and C (checked, not timed) gives the shops a history:
