@@ -73,7 +73,11 @@ def test_duplicate_and_other_community_and_non_staff_are_refused(parcel, pete, m
 
 
 def test_daily_reminder_once_a_day_then_returned_after_seven_days(parcel, rosa):
-    now = timezone.now()
+    # mid-morning of the day the parcel came: "five minutes later" must be the same local day
+    # (from 23:55 Beijing time it was the next day, with its own reminder)
+    now = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+    kept_for = parcel.keep_until - parcel.registered_at
+    Parcel.objects.filter(pk=parcel.pk).update(registered_at=now, keep_until=now + kept_for)
     assert parcels_remind(now=now) == 0  # not on the day it arrived
     Parcel.objects.filter(pk=parcel.pk).update(registered_at=now - timedelta(days=2))
     assert parcels_remind(now=now) == 1
