@@ -7,10 +7,13 @@ have no national millimetre values (see DOMAIN.md), so S/M/L/XL are configuratio
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
+from linli.lockers.days_off import days_off_around
 from linli.lockers.fees import FeeRule, parse_holidays
 
 
@@ -34,17 +37,6 @@ DEFAULT_SIZES: dict[str, dict[str, int]] = {
     "XL": {"width_mm": 450, "height_mm": 480, "depth_mm": 540, "max_weight_g": 30_000},
 }
 SIZE_ORDER = ("S", "M", "L", "XL")
-
-# 2026 public holidays (国务院办公厅 notice on the 2026 holiday arrangement): the days off.
-HOLIDAYS_2026 = [
-    "2026-01-01", "2026-01-02", "2026-01-03",
-    *[f"2026-02-{d:02d}" for d in range(15, 24)],
-    "2026-04-04", "2026-04-05", "2026-04-06",
-    *[f"2026-05-{d:02d}" for d in range(1, 6)],
-    "2026-06-19", "2026-06-20", "2026-06-21",
-    "2026-09-25", "2026-09-26", "2026-09-27",
-    *[f"2026-10-{d:02d}" for d in range(1, 8)],
-]  # fmt: skip
 
 # Temperature bands per zone in °C (GB 31605-2020: chilled 0–4 °C for meat, seafood, cream
 # cakes, ≤ 8 °C in general; frozen ≤ −18 °C). None = no bound.
@@ -78,8 +70,17 @@ def fee_rule() -> FeeRule:
         period_hours=int(_get("LINLI_LOCKER_FEE_PERIOD_HOURS", 12)),
         fee_per_period_fen=int(_get("LINLI_LOCKER_FEE_PER_PERIOD_FEN", 50)),
         cap_fen=int(_get("LINLI_LOCKER_FEE_CAP_FEN", 300)),
-        holidays=parse_holidays(_get("LINLI_LOCKER_HOLIDAYS", HOLIDAYS_2026)),
+        holidays=holiday_dates(),
     )
+
+
+def holiday_dates() -> frozenset[date]:
+    """The days off on which no fee runs: `LINLI_LOCKER_HOLIDAYS` (dates) when set, else China's
+    calendar (`days_off`) for last year, this year and next."""
+    listed = _get("LINLI_LOCKER_HOLIDAYS", None)
+    if listed is not None:
+        return parse_holidays(listed)
+    return days_off_around(timezone.localdate())
 
 
 def keep_hours() -> int:

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linli.lockers.conf import HOLIDAYS_2026
-from linli.lockers.fees import FeeRule, parse_holidays, storage_fee
+from linli.lockers.days_off import days_off
+from linli.lockers.fees import FeeRule, storage_fee
 
-DEFAULT = FeeRule(holidays=parse_holidays(HOLIDAYS_2026))
+DEFAULT = FeeRule(holidays=days_off(2026))
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai, a working Monday
 
 
