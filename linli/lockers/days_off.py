@@ -17,14 +17,14 @@ import functools
 import itertools
 from datetime import date, timedelta
 
-import holidays
-
 _MARGIN = timedelta(days=14)  # a run of days off across New Year is seen from both years
 
 
 @functools.cache
 def days_off(year: int) -> frozenset[date]:
     """The public-holiday days off of `year`, weekends inside or next to a holiday included."""
+    import holidays  # here, not at the top: about 0.1 s to import, which no start-up should pay
+
     calendar = holidays.China(years={year - 1, year, year + 1})
     first, last = date(year, 1, 1) - _MARGIN, date(year, 12, 31) + _MARGIN
     days = (first + timedelta(days=n) for n in range((last - first).days + 1))
