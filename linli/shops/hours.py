@@ -1,6 +1,7 @@
 """Opening hours (pure). Stored on the outlet as weekly ranges in local time:
 [{"days": [1, 2, 3, 4, 5], "open": "07:00", "close": "22:00"}], ISO weekdays (Mon=1).
 A range that closes before it opens runs past midnight (e.g. 18:00–02:00). No ranges: always open.
+A close of 23:59, as Chinese listings write all-day hours (00:00–23:59), runs to midnight.
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, time
 from typing import Any
+
+_LAST_MINUTE = time(23, 59)
 
 
 def _hm(text: str) -> time:
@@ -27,7 +30,7 @@ def is_open(hours: Sequence[Mapping[str, Any]], at: datetime) -> bool:
         if start == end and day in days:
             return True  # 24 hours
         if start < end:
-            if day in days and start <= now < end:
+            if day in days and start <= now and (now < end or end == _LAST_MINUTE):
                 return True
         else:  # past midnight
             if (day in days and now >= start) or (yesterday in days and now < end):

@@ -155,7 +155,8 @@ def delivery_open(*, order_id: int, day: date | None = None) -> Delivery:
 def _hub_open(hub: Hub | None, now: datetime) -> None:
     if hub is None:
         return
-    t = timezone.localtime(now).time()
+    # to the minute, as the hours are written: a hub that closes at 23:59 is open until midnight
+    t = timezone.localtime(now).time().replace(second=0, microsecond=0)
     if not hub.opens <= t <= hub.closes:
         raise DeliveryError(
             DeliveryErrorCode.HUB_CLOSED,

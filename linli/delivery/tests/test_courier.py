@@ -165,3 +165,18 @@ def test_locker_order_is_deposited_by_the_courier(wave, django_capture_on_commit
     from linli.lockers.models import Booking
 
     assert Booking.objects.get(order_id=order.pk).status == "deposited"
+
+
+def test_a_hub_open_to_23_59_takes_hand_overs_in_its_last_minute(wave):
+    """Hours are written to the minute: 00:00–23:59 is all day (at 23:59:30 it refused)."""
+    from datetime import time
+
+    from linli.delivery.services.consolidation import _hub_open
+
+    last_minute = timezone.localtime().replace(hour=23, minute=59, second=30)
+    _hub_open(wave.hub, last_minute)  # no HUB_CLOSED
+    wave.hub.closes = time(20, 0)
+    _hub_open(wave.hub, last_minute.replace(hour=20, minute=0, second=59))
+    with pytest.raises(LinliError) as e:
+        _hub_open(wave.hub, last_minute.replace(hour=20, minute=1, second=0))
+    assert e.value.spec.code == "hub_closed"

@@ -20,6 +20,9 @@ NIGHT = [{"days": [5, 6], "open": "18:00", "close": "02:00"}]
         (NIGHT, datetime(2026, 11, 30, 1, 30), False),  # Monday 01:30: Sunday is closed
         (NIGHT, datetime(2026, 11, 24, 1, 30), False),  # Tuesday 01:30
         ([{"days": [6], "open": "00:00", "close": "00:00"}], datetime(2026, 11, 28, 23, 59), True),
+        # 00:00–23:59, the way listings write "all day": open in its last minute too
+        ([{"open": "00:00", "close": "23:59"}], datetime(2026, 11, 28, 23, 59, 30), True),
+        ([{"open": "08:00", "close": "23:59"}], datetime(2026, 11, 28, 7, 59, 59), False),
     ],
 )
 def test_is_open(hours, at, expected):
