@@ -5,13 +5,13 @@ first expiry first out) and only the ledger rows' timestamps are moved back to t
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from linli.catalog.models import Listing
-from linli.inventory.models import StockMovement
+from linli.inventory.models import Lot, StockMovement
 from linli.inventory.services import stock_claim, stock_claims_commit, stock_receive
 from linli.shops.models import Membership, Outlet
 
@@ -20,10 +20,13 @@ HISTORY_REF = "demo-history"
 
 
 @transaction.atomic
-def demo_sales_history(*, outlets: list[Outlet], weeks: int = 8, seed: int = 7) -> dict[str, int]:
-    """Idempotent: an outlet that already has demo history is left alone."""
+def demo_sales_history(
+    *, outlets: list[Outlet], weeks: int = 8, seed: int = 7, today: date | None = None
+) -> dict[str, int]:
+    """Idempotent: an outlet that already has demo history is left alone. `today`: the day the
+    load began (a load can run past midnight)."""
     rng = random.Random(seed)
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     sales = 0
     for outlet in outlets:
         if StockMovement.objects.filter(
@@ -58,7 +61,7 @@ def demo_sales_history(*, outlets: list[Outlet], weeks: int = 8, seed: int = 7) 
                 product=listing.product,
                 quantity=total,
                 batch_no=f"H{listing.product_id:05d}",
-                expiry_date=today,
+                expiry_date=timezone.localdate(),  # not `today`: past midnight that has passed
                 origin=listing.product.origin,
             )
             StockMovement.objects.filter(lot=lot, reason=StockMovement.Reason.RECEIVE).update(
@@ -68,6 +71,7 @@ def demo_sales_history(*, outlets: list[Outlet], weeks: int = 8, seed: int = 7) 
                 if not qty:
                     continue
                 ref = f"{HISTORY_REF}:{listing.pk}:{day.isoformat()}"
+                _keep_sellable(lot)
                 stock_claim(
                     outlet_id=outlet.pk,
                     product_id=listing.product_id,
@@ -79,6 +83,15 @@ def demo_sales_history(*, outlets: list[Outlet], weeks: int = 8, seed: int = 7) 
                 StockMovement.objects.filter(ref=ref).update(created_at=_at(day))
                 sales += qty
     return {"units sold in the last 8 weeks": sales}
+
+
+def _keep_sellable(lot: Lot) -> None:
+    """Past midnight the lot, which expired on the day the load began, could no longer be sold:
+    it moves to the new day, still the first to expire."""
+    now_day = timezone.localdate()
+    if lot.expiry_date is not None and lot.expiry_date < now_day:
+        lot.expiry_date = now_day
+        Lot.objects.filter(pk=lot.pk).update(expiry_date=now_day)
 
 
 def _at(day: object) -> datetime:

@@ -35,3 +35,29 @@ def test_demo_orders_tell_every_role_a_story():
     done = Order.objects.get(status="completed").lines.first()
     assert done.lots and done.lots[0]["batch"]  # batch (and origin) shown to the resident
     assert demo_orders_load() == {"demo orders": 0}
+
+
+def test_sales_history_begun_yesterday_still_sells_after_midnight(tmp_path):
+    """`make demo` run across midnight: the history's lots were received to expire on the day the
+    load began, which after midnight had passed (refused on receipt, then on every claim)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from linli.demo.history import _keep_sellable, demo_sales_history
+    from linli.orders.tests.conftest import build_neighbourhood
+
+    hood = build_neighbourhood(tmp_path)
+    today = timezone.localdate()
+    sold = demo_sales_history(outlets=[hood.marco.outlet], weeks=1, today=today - timedelta(1))
+    assert sold["units sold in the last 8 weeks"] > 0
+    history = Lot.objects.filter(batch_no__startswith="H", stock_level__outlet=hood.marco.outlet)
+    assert history.exists()
+    assert all(lot.quantity_remaining == 0 for lot in history)  # every unit sold, none left over
+    # a lot received before midnight and claimed after it moves to the new day
+    lot = history.first()
+    Lot.objects.filter(pk=lot.pk).update(expiry_date=today - timedelta(1))
+    lot.refresh_from_db()
+    _keep_sellable(lot)
+    lot.refresh_from_db()
+    assert lot.expiry_date == today
