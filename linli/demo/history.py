@@ -86,8 +86,8 @@ def demo_sales_history(
 
 
 def _keep_sellable(lot: Lot) -> None:
-    """Past midnight the lot, which expired on the day the load began, could no longer be sold:
-    it moves to the new day, still the first to expire."""
+    """A lot received before midnight expires on that day, so after midnight nothing could be
+    sold from it: it moves to the new day, still no later than any other lot."""
     now_day = timezone.localdate()
     if lot.expiry_date is not None and lot.expiry_date < now_day:
         lot.expiry_date = now_day

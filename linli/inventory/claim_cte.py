@@ -1,9 +1,10 @@
 """Stock claims as part of a caller's single PostgreSQL statement (checkout's writes at once).
 
-The same rule as `services._claim_sql` (`stale_units_sql`), for many lines in one go: `claimed` goes up only where
-`on_hand - claimed - units of expired or recalled lots >= quantity`, and a claim row is written for
-each line that got its units. Rows are locked first, in stock level id order (the order releases
-and hand-overs use), so two checkouts never wait on each other crosswise.
+The same rule as `services._claim_sql` (`stale_units_sql`), for many lines in one go: `claimed`
+goes up only where `on_hand - claimed - units of expired or recalled lots >= quantity`, and a
+claim row is written for each line that got its units. Rows are locked first, in stock level id
+order (the order releases and hand-overs use), so two checkouts never wait on each other
+crosswise.
 
 The caller's statement must define a relation `<source>(outlet_id, product_id, quantity, ref)`;
 these CTEs follow it and leave `stock_claimed(id, ref, stock_level_id)`, one row per line that was
