@@ -14,6 +14,7 @@ paths, where a request makes ten statements, it was most of the request (issue 4
 - `update_rows(model, values, **where)`: one `UPDATE … SET … WHERE a = … AND b IN (…)`.
 - `model_from_row(model, row)`: an instance from a hand-written statement's row, converted.
 - `hot_cursor()`: on PostgreSQL a server-binding cursor, so that these statements are prepared.
+- `as_health_check(run)`: a request's first statement doubles as the connection's health check.
 
 Both speak SQL that SQLite (≥ 3.35) and PostgreSQL share.
 """
@@ -27,7 +28,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from django.db import connections, models, router
+from django.db import InterfaceError, OperationalError, connections, models, router
 from django.db.backends.utils import CursorWrapper
 from django.db.models import QuerySet
 
@@ -36,6 +37,7 @@ from django.db.models import QuerySet
 _INT_BASE = 1_987_650_000
 _counter = itertools.count(1)
 M = TypeVar("M", bound=models.Model)
+T = TypeVar("T")
 
 
 class CompileError(RuntimeError):
@@ -122,6 +124,33 @@ def hot_cursor(using: str = "default", *, raw: bool = False) -> CursorWrapper:
     with connection.wrap_database_errors:
         cursor = (psycopg.RawCursor if raw else psycopg.Cursor)(connection.connection)
         return connection._prepare_cursor(cursor)  # type: ignore[attr-defined,no-any-return]
+
+
+def as_health_check(run: Callable[[], T], using: str = "default") -> T:
+    """Run a request's first statement as its connection's health check.
+
+    With CONN_HEALTH_CHECKS Django sends `SELECT 1` on a reused connection before the request's
+    first query: one more round trip on every request. A statement that is safe to run twice (a
+    read, or a write of the same values) can be that check itself. If it fails because the
+    connection is gone (the server restarted, a firewall cut an idle connection), the connection
+    is closed and the statement runs once more on a new one; an error of the statement itself
+    on a live connection is raised. Inside a transaction, or once checked, it just runs."""
+    connection: Any = connections[using]  # health_check_* are set by the concrete backends
+    if (
+        connection.connection is None
+        or not connection.health_check_enabled
+        or connection.health_check_done
+        or connection.in_atomic_block
+    ):
+        return run()
+    connection.health_check_done = True
+    try:
+        return run()
+    except (OperationalError, InterfaceError):
+        if connection.is_usable():
+            raise
+        connection.close()
+        return run()
 
 
 class Positional:

@@ -28,6 +28,7 @@ from django.utils import timezone
 from linli.accounts.models import Role, User
 from linli.core.errors import CoreError, CoreErrorCode
 from linli.core.events import publish
+from linli.core.instances import model_build
 from linli.core.sql import hot_cursor, insert_rows, model_from_row, update_rows
 from linli.payments.errors import PaymentsError, PaymentsErrorCode
 from linli.payments.events import PaymentCaptured, RefundSucceeded
@@ -110,7 +111,8 @@ def _build(
     gateway: str,
     handed_over: bool,
 ) -> Payment:
-    payment = Payment(
+    payment = model_build(
+        Payment,
         payer=payer,
         amount_fen=amount_fen,
         reference=reference,

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import psycopg
 import pytest
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from conftest import postgres_only
 from linli.accounts.errors import AccountsError
 from linli.accounts.models import ApiToken, User
 from linli.accounts.services import TOKEN_USE_RECORD_EVERY, api_token_authenticate, api_token_create
@@ -76,3 +78,41 @@ def test_use_is_recorded_once_per_interval(rosa, django_assert_num_queries):
     with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
         api_token_authenticate(key=key)
     assert ApiToken.objects.get().last_used_at > stale + TOKEN_USE_RECORD_EVERY
+
+
+def _new_request() -> None:
+    """What Django does when a request starts: the reused connection is unchecked again (the
+    test client leaves this signal out)."""
+    connection.health_check_done = False
+
+
+@postgres_only()
+@pytest.mark.django_db(transaction=True)
+def test_the_token_statement_is_the_requests_health_check(rosa, monkeypatch):
+    key = api_token_create(user=rosa, name="phone app")
+    api_token_authenticate(key=key)
+    checks: list[bool] = []
+    real_check = connection.is_usable
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(True) or real_check())
+    _new_request()
+    assert api_token_authenticate(key=key).pk == rosa.pk
+    assert checks == []  # no SELECT 1 before it: the statement was the check
+    assert connection.health_check_done  # the request's later queries are not checked again
+
+
+@postgres_only()
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_dropped_is_replaced_without_an_error(rosa):
+    key = api_token_create(user=rosa, name="phone app")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert client.get("/api/v1/accounts/me").status_code == 200
+    dropped = connection.connection.info.backend_pid
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"], autocommit=True
+    ) as admin:  # the server ends the connection, as a restart would
+        admin.execute("SELECT pg_terminate_backend(%s)", [dropped])
+    _new_request()
+    r = client.get("/api/v1/accounts/me")
+    assert r.status_code == 200 and r.json()["id"] == rosa.pk
+    assert connection.connection.info.backend_pid != dropped

@@ -23,6 +23,7 @@ from django.utils import timezone
 from linli.accounts.models import User
 from linli.community.selectors import HomePoint, home_point_columns
 from linli.core import fulfilment
+from linli.core.instances import model_build
 from linli.core.money import format_fen
 from linli.core.sql import CompiledQuery, hot_cursor, insert_rows, update_rows
 from linli.core.storage import coldest
@@ -165,8 +166,8 @@ def _read_cart(resident: User) -> _Cart:
         cart.lines.append(line)
         cart.by_outlet[line.outlet_id].append(line)
         if line.outlet_id not in cart.outlets:
-            cart.outlets[line.outlet_id] = Outlet(
-                pk=line.outlet_id, **dict(zip(_OUTLET_COLUMNS, row[12:18], strict=True))
+            cart.outlets[line.outlet_id] = model_build(
+                Outlet, pk=line.outlet_id, **dict(zip(_OUTLET_COLUMNS, row[12:18], strict=True))
             )
     cart.home = HomePoint(*rows[0][18:]) if rows and rows[0][18] is not None else None
     return cart
@@ -200,7 +201,8 @@ def _write(
     now = timezone.now()
     expires_at = now + timedelta(minutes=unpaid_minutes())
     total = sum(line.price_fen * line.quantity for line in lines)
-    checkout = Checkout(
+    checkout = model_build(
+        Checkout,
         resident=resident,
         idempotency_key=key,
         total_fen=total,
@@ -211,9 +213,10 @@ def _write(
         # Inserted first: the key decides between racing or repeated submissions before any
         # check or claim (the loser's IntegrityError is answered with the winner's checkout).
         insert_rows([checkout])
+    local_now = timezone.localtime(request.hours_at or now)  # once: each call reads the zone
     for line in lines:
         check_quantity(line.quantity)
-        _check_listing(line, outlets[line.outlet_id], request.hours_at or now)
+        _check_listing(line, outlets[line.outlet_id], local_now)
     _check_in_range(resident, outlets, cart.home)
     if expected_total_fen is not None and expected_total_fen != total:
         raise OrdersError(
@@ -221,7 +224,8 @@ def _write(
             actual=format_fen(total),
             expected=format_fen(expected_total_fen),
         )
-    orders, order_lines = _build_orders(checkout, resident, by_outlet, outlets, providers, now)
+    day = _day(now)
+    orders, order_lines = _build_orders(checkout, resident, by_outlet, outlets, providers, now, day)
     payment_args: dict[str, Any] = {
         "payer": resident,
         "amount_fen": total,
@@ -242,7 +246,7 @@ def _write(
             payment=checkout.payment,
             cart_line_ids=[line.pk for line in lines],
             now=now,
-            day=_day(now),
+            day=day,
         )
     else:
         _write_orders(orders, order_lines)
@@ -285,10 +289,10 @@ def _keep(instance: Any, related: str, objects: list[Any]) -> None:
     cache[related] = qs
 
 
-def _check_listing(line: _Line, outlet: Outlet, now: datetime) -> None:
+def _check_listing(line: _Line, outlet: Outlet, local_now: datetime) -> None:
     if not line.listing_active:
         raise OrdersError(OrdersErrorCode.LISTING_UNAVAILABLE, name=line.name)
-    if not outlet.active or not is_open(outlet.opening_hours, timezone.localtime(now)):
+    if not outlet.active or not is_open(outlet.opening_hours, local_now):
         raise OrdersError(OrdersErrorCode.SHOP_CLOSED, shop=outlet.name)
 
 
@@ -326,15 +330,16 @@ def _build_orders(
     outlets: dict[int, Outlet],
     providers: Providers,
     now: datetime,
+    day: str,
 ) -> tuple[list[Order], dict[int, list[OrderLine]]]:
     """One order per shop with its lines (unsaved). Numbered day + checkout + shop when the
     checkout has its pk (the statement written at once numbers them the same way itself)."""
-    day = _day(now)
     orders = []
     for n, (outlet_id, lines) in enumerate(by_outlet.items(), start=1):
         subtotal = sum(line.price_fen * line.quantity for line in lines)
         orders.append(
-            Order(
+            model_build(
+                Order,
                 checkout=checkout,
                 resident=resident,
                 outlet=outlets[outlet_id],
@@ -349,7 +354,8 @@ def _build_orders(
     order_lines: dict[int, list[OrderLine]] = {}
     for order, lines in zip(orders, by_outlet.values(), strict=True):
         order_lines[order.outlet_id] = [
-            OrderLine(
+            model_build(
+                OrderLine,
                 order=order,
                 listing_id=line.listing_id,
                 product_id=line.product_id,
