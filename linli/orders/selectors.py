@@ -13,7 +13,7 @@ from linli.catalog.models import Listing, Product
 from linli.core.sql import hot_cursor
 from linli.orders.domain import Status
 from linli.orders.errors import OrdersError, OrdersErrorCode
-from linli.orders.models import Cart, CartLine, Order, OrderLine
+from linli.orders.models import Cart, CartLine, Order, OrderEvent, OrderLine
 from linli.shops.models import Outlet
 from linli.shops.selectors import outlet_list_for_user
 
@@ -124,3 +124,24 @@ def order_get_for_shop(*, actor: User, order_id: int) -> Order:
 
 def cart_get_or_none(*, resident: User) -> Cart | None:
     return Cart.objects.filter(resident=resident).first()
+
+
+def order_timeline(order: Order) -> list[OrderEvent]:
+    """The order's history as residents and shops see it, oldest first: its placing, then every
+    status change (`order.events`, prefetched by the order getters).
+
+    The placing is the order row itself (placed at, by its resident), so no event row is
+    written for it at checkout (ADR 0009); it is shown from the row. Orders placed before that
+    kept their stored "placed" event, shown once."""
+    events = list(order.events.all())
+    if events and events[0].target == Status.PLACED:
+        return events
+    placed = OrderEvent(
+        order=order,
+        source="",
+        target=Status.PLACED,
+        actor_kind="resident",
+        actor_id=order.resident_id,
+        at=order.placed_at,
+    )
+    return [placed, *events]

@@ -159,6 +159,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
         "orders/detail.html",
         {
             "order": order,
+            "timeline": selectors.order_timeline(order),
             "show_code": show_code,
             "qr": pickup_qr_svg(order) if show_code else "",
             "can_cancel": status in (Status.PLACED, Status.PAID),

@@ -29,9 +29,8 @@ from linli.core.sql import CompiledQuery, hot_cursor, insert_rows, update_rows
 from linli.core.storage import coldest
 from linli.inventory.errors import InventoryError
 from linli.inventory.services import ClaimRequest, stock_claims_create
-from linli.orders.domain import Status
 from linli.orders.errors import OrdersError, OrdersErrorCode
-from linli.orders.models import CartLine, Checkout, Order, OrderEvent, OrderLine
+from linli.orders.models import CartLine, Checkout, Order, OrderLine
 from linli.orders.services import checkout_at_once
 from linli.orders.services.cart import check_quantity
 from linli.payments.services import payment_create, payment_new
@@ -372,25 +371,13 @@ def _build_orders(
 
 
 def _write_orders(orders: list[Order], order_lines: dict[int, list[OrderLine]]) -> None:
-    """The portable path: orders, their lines, their "placed" events in three INSERTs."""
+    """The portable path: orders and their lines in two INSERTs. The placing needs no event row:
+    the order row records it (`selectors.order_timeline` shows it; ADR 0009)."""
     insert_rows(orders)
     for order in orders:  # the lines were built before their order had a pk
         for ol in order_lines[order.outlet_id]:
             ol.order = order
     insert_rows([ol for ols in order_lines.values() for ol in ols])
-    insert_rows(
-        [
-            OrderEvent(
-                order=order,
-                source="",
-                target=Status.PLACED,
-                actor_kind="resident",
-                actor=order.resident,
-                at=order.placed_at,
-            )
-            for order in orders
-        ]
-    )
 
 
 def _claim(

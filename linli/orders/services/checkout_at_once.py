@@ -5,7 +5,7 @@ pickup) is written on PostgreSQL by a single statement of data-modifying CTEs:
 
   checkout id (drawn first: the payment's reference names it) → payment → checkout (its unique
   key decides between repeated submissions before anything else is written) → one order per shop
-  → their lines → their "placed" events → the cart lines deleted → the stock claimed
+  → their lines → the cart lines deleted → the stock claimed
   (`inventory.claim_cte`: locked in id order, one conditional UPDATE, one claim row per line).
 
 One round trip and one prepared plan instead of ten statements, each with its own round trip,
@@ -39,7 +39,7 @@ from linli.inventory.claim_cte import (
 )
 from linli.orders.domain import Status
 from linli.orders.errors import OrdersError, OrdersErrorCode
-from linli.orders.models import CartLine, Checkout, Order, OrderEvent, OrderLine
+from linli.orders.models import CartLine, Checkout, Order, OrderLine
 from linli.payments.models import Payment
 
 
@@ -127,18 +127,6 @@ def _statement() -> _Statement:
         },
         returning=("id", "order_id", "listing_id", "product_id", "quantity"),
     )
-    events = InsertSelect(
-        OrderEvent,
-        source="new_orders",
-        exprs={
-            "order": "new_orders.id",
-            "source": "''",
-            "target": f"'{Status.PLACED.value}'",
-            "actor_kind": "'resident'",
-            "actor": "%(resident)s",
-            "at": "%(now)s",
-        },
-    )
     sql = (
         "WITH checkout_id AS MATERIALIZED (SELECT nextval(pg_get_serial_sequence("
         f"'{Checkout._meta.db_table}', 'id')) AS id), "
@@ -152,7 +140,6 @@ def _statement() -> _Statement:
         "listing_id bigint, product_id bigint, name text, spec text, storage text, "
         "price bigint, quantity bigint)), "
         f"new_lines AS ({lines.sql()}), "
-        f"new_events AS ({events.sql()}), "
         f'cart_emptied AS (DELETE FROM "{CartLine._meta.db_table}" '
         "WHERE id = ANY(%(cart_lines)s::bigint[]) RETURNING id), "
         "claim_src AS (SELECT new_orders.outlet_id, new_lines.product_id, new_lines.quantity, "
@@ -168,7 +155,7 @@ def _statement() -> _Statement:
         "WHERE (SELECT count(*) FROM cart_emptied) < %(cart_line_count)s "
         f"UNION ALL {claim_guard('claim_src')}"
     )
-    return _Statement(Positional(sql), (payment, checkout, orders, lines, events))
+    return _Statement(Positional(sql), (payment, checkout, orders, lines))
 
 
 def checkout_write(
@@ -181,7 +168,7 @@ def checkout_write(
     now: datetime,
     day: str,
 ) -> None:
-    """Write the checkout, its payment, orders, lines and events, empty the cart and claim the
+    """Write the checkout, its payment, orders and lines, empty the cart and claim the
     stock, in one statement, all or nothing. Sets the pks (and order numbers) on the objects
     given. Raises OUT_OF_STOCK (nothing written) for the first line that cannot be had, and
     IntegrityError when the checkout's key is taken."""

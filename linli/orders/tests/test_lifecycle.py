@@ -12,7 +12,8 @@ from linli.core.errors import LinliError
 from linli.inventory.models import StockClaim, StockLevel
 from linli.inventory.selectors import stock_available
 from linli.orders.domain import Actor, Status
-from linli.orders.models import Order
+from linli.orders.models import Order, OrderEvent
+from linli.orders.selectors import order_timeline
 from linli.orders.services import (
     cart_line_set,
     checkout_submit,
@@ -88,7 +89,8 @@ def test_store_pickup_from_accept_to_complete(hood, placed, django_capture_on_co
     assert line.lots[0]["origin"] == "北京顺义" and line.lots[0]["quantity"] == 3
     order = order_complete(resident=hood.resident, order_id=order.pk)
     assert order.status == Status.COMPLETED
-    assert [e.target for e in order.events.all()] == [
+    timeline = order_timeline(order)
+    assert [e.target for e in timeline] == [
         "placed",
         "paid",
         "accepted",
@@ -96,6 +98,17 @@ def test_store_pickup_from_accept_to_complete(hood, placed, django_capture_on_co
         "picked_up",
         "completed",
     ]
+    # the placing is the order row's own record: placed at, by its resident (ADR 0009)
+    assert (timeline[0].at, timeline[0].actor_id) == (order.placed_at, hood.resident.pk)
+    assert not order.events.filter(target=Status.PLACED).exists()
+
+
+def test_an_order_that_stored_its_placing_shows_it_once(hood, placed):
+    order = order_of(placed, hood.marco)
+    OrderEvent.objects.create(
+        order=order, source="", target=Status.PLACED, actor_kind="resident", at=order.placed_at
+    )
+    assert [e.target for e in order_timeline(order)] == ["placed"]
 
 
 def test_wrong_codes_lock_the_handover_until_a_new_code(

@@ -33,6 +33,8 @@ def test_cart_page_to_sandbox_cashier(client, hood, django_assert_max_num_querie
     assert order.total_fen == 700 and order.status == "placed"
     detail = client.get(f"/orders/{order.pk}/").content.decode()
     assert "马哥便利店" in detail and 'data-testid="pickup-code"' not in detail  # not paid yet
+    history = detail.split('data-testid="history"')[1].split("</ul>")[0]
+    assert history.count("<li") == 1 and "待支付" in history  # its placing: awaiting payment
 
 
 def test_price_change_between_page_and_submit_is_caught(client, hood):
