@@ -37,7 +37,8 @@ def _fields(model: type[models.Model]) -> tuple[tuple[str, str, Any, str | None]
     for f in model._meta.concrete_fields:
         if getattr(f, "generated", False):
             continue
-        related_attname = f.target_field.attname if f.is_relation and f.many_to_one else None  # type: ignore[attr-defined]
+        # a concrete relation is a ForeignKey or a OneToOneField: its column holds the target's
+        related_attname = f.target_field.attname if f.is_relation else None  # type: ignore[attr-defined]
         out.append((f.name, f.attname, f, related_attname))
     return tuple(out)
 

@@ -57,6 +57,16 @@ def test_rows_match_the_constructor_relations_attnames_and_defaults() -> None:
     assert line.order is order and line.lots == []  # a callable default, called
     payment = _same(Payment, payer=resident, amount_fen=700, reference="r", out_trade_no="LL1")
     assert payment.payer_id == 5
+    paid = _same(
+        Checkout,
+        resident=resident,
+        payment=payment,
+        idempotency_key="k2",
+        total_fen=1,
+        expires_at=now,
+        created_at=now,
+    )
+    assert paid.payment is payment  # a one-to-one relation, as a foreign key
     assert _same(Outlet, pk=9, name="米家鲜果").pk == 9  # `pk` names the primary key
 
 
